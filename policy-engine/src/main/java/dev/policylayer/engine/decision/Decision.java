@@ -1,0 +1,37 @@
+package dev.policylayer.engine.decision;
+
+import java.util.Objects;
+
+/**
+ * What the engine decided for one call.
+ *
+ * @param verdict     allow, deny, hidden or approval-required
+ * @param tool        the tool the call named
+ * @param rule        the deciding rule as a JSON pointer into the policy document ({@code /tools/x/deny_if/0},
+ *                    {@code /all_tools/limits/0}) or one of {@link #HIDDEN_RULE}, {@link #DEFAULT_DENY_RULE},
+ *                    {@link #POLICY_ERROR_RULE}; for an allowed call the pointer of the tool's entry or
+ *                    {@code (default allow)}
+ * @param message     the human sentence the model reads after {@code [POLICY DENIED] }; names the tool and
+ *                    the rule; for limits says when the window frees up. Never contains an argument value.
+ * @param reservation quota held by an allowed call; {@link Reservation#NONE} otherwise
+ * @param approvalId  set only for {@link Verdict#APPROVAL_REQUIRED}
+ */
+public record Decision(Verdict verdict, String tool, String rule, String message, Reservation reservation,
+                       String approvalId) {
+    public static final String HIDDEN_RULE = "(hidden)";
+    public static final String DEFAULT_DENY_RULE = "(default deny)";
+    public static final String DEFAULT_ALLOW_RULE = "(default allow)";
+    public static final String POLICY_ERROR_RULE = "(policy error)";
+
+    public Decision {
+        Objects.requireNonNull(verdict, "verdict");
+        Objects.requireNonNull(tool, "tool");
+        Objects.requireNonNull(rule, "rule");
+        Objects.requireNonNull(message, "message");
+        reservation = reservation == null ? Reservation.NONE : reservation;
+    }
+
+    public boolean allowed() {
+        return verdict == Verdict.ALLOW;
+    }
+}
