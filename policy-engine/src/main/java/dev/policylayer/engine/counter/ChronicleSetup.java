@@ -1,0 +1,29 @@
+package dev.policylayer.engine.counter;
+
+/**
+ * Settings Chronicle reads once, when its classes initialise; so this runs before the first Chronicle
+ * class is touched. Chronicle's usage analytics would phone home and write files into the user's home:
+ * disabled (and the analytics library is left out of the build). SLF4J, with no provider present, would
+ * print three warning lines to stderr when Chronicle first logs: kept quiet unless the user set it.
+ */
+final class ChronicleSetup {
+    private static volatile boolean done;
+
+    private ChronicleSetup() {
+    }
+
+    static void prepare() {
+        if (done) {
+            return;
+        }
+        System.setProperty("chronicle.analytics.disable", "true");
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "ERROR");
+        }
+        // Chronicle would otherwise announce itself and its environment on first use.
+        if (System.getProperty("chronicle.announcer.disable") == null) {
+            System.setProperty("chronicle.announcer.disable", "true");
+        }
+        done = true;
+    }
+}
