@@ -301,6 +301,12 @@ public final class ChronicleCounterStore implements CounterStore {
     // ---------------------------------------------------------------- cold path (holds coldLock)
 
     private Slot lookUp(String key, CounterSpec spec, boolean create) {
+        if (file != null) {
+            String why = checkFile(); // a new key is rare enough to look at the file every time
+            if (why != null) {
+                throw new CapacityReached(why);
+            }
+        }
         if (System.nanoTime() - lastReclaim > RECLAIM_PERIOD_NANOS) {
             reclaim();
         }
@@ -482,6 +488,7 @@ public final class ChronicleCounterStore implements CounterStore {
         }
     }
 
+    /** The store cannot take this counter (full, or its file is gone): a failure, not an error. */
     private static final class CapacityReached extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
