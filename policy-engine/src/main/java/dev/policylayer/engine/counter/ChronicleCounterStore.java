@@ -41,7 +41,10 @@ public final class ChronicleCounterStore implements CounterStore {
     private static final long FILE_CHECK_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-    private record Slot(CounterSpec spec, long block, long incarnation) {
+    private record Slot(CounterSpec spec, long block, long incarnation, Grants grants) {
+        Slot(CounterSpec spec, long block, long incarnation) {
+            this(spec, block, incarnation, new Grants());
+        }
     }
 
     private final ChronicleMap<CharSequence, byte[]> map;
@@ -142,8 +145,8 @@ public final class ChronicleCounterStore implements CounterStore {
                 try {
                     long cells = CounterBlock.cells(slot.block);
                     return spec.algorithm() == Algorithm.SLIDING
-                            ? SlidingWindow.acquire(cells, spec, amount, clock)
-                            : FixedWindow.acquire(cells, spec, amount, clock);
+                            ? SlidingWindow.acquire(cells, spec, amount, clock, slot.grants)
+                            : FixedWindow.acquire(cells, spec, amount, clock, slot.grants);
                 } finally {
                     CounterBlock.unpin(slot.block);
                 }

@@ -14,7 +14,7 @@ final class FixedWindow {
     private FixedWindow() {
     }
 
-    static Acquisition acquire(long cells, CounterSpec spec, long amount, Clock clock) {
+    static Acquisition acquire(long cells, CounterSpec spec, long amount, Clock clock, Grants grants) {
         long window = spec.windowMillis();
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             long now = clock.millis();
@@ -30,7 +30,7 @@ final class FixedWindow {
                 return Acquisition.refused(amount > limit ? 0 : (epoch + 1) * window - now);
             }
             if (OffHeap.cas(cells, cell, Cell.pack(epoch, held + amount))) {
-                return Acquisition.granted(epoch);
+                return grants.of(epoch);
             }
         }
         return Acquisition.refused(1);

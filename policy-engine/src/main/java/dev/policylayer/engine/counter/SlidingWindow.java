@@ -38,7 +38,7 @@ final class SlidingWindow {
         return (spec.windowMillis() + CounterBlock.BUCKETS - 1) / CounterBlock.BUCKETS;
     }
 
-    static Acquisition acquire(long cells, CounterSpec spec, long amount, Clock clock) {
+    static Acquisition acquire(long cells, CounterSpec spec, long amount, Clock clock, Grants grants) {
         long bucket = bucketMillis(spec);
         long max = spec.max();
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -55,7 +55,7 @@ final class SlidingWindow {
                 long t2 = clock.millis();
                 boolean sameBucket = Math.floorDiv(t2, bucket) == epoch;
                 if (sameBucket && sum <= max) {
-                    return Acquisition.granted(epoch);
+                    return grants.of(epoch);
                 }
                 subtract(slot, epoch, amount);
                 if (!sameBucket) {
