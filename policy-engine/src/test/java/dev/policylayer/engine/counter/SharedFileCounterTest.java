@@ -90,4 +90,25 @@ class SharedFileCounterTest {
             assertFalse(store.tryAcquire("a", FIXED, ONE).granted(), "every counter fails closed from now on");
         }
     }
+
+    @Test
+    void aCounterReclaimedByAnotherStoreIsNeverWrittenThroughAStaleAddress() {
+        Path file = dir.resolve("counters.dat");
+        CounterSpec tenSeconds = new CounterSpec(10_000, 100 * ONE, Algorithm.SLIDING);
+        try (ChronicleCounterStore a = ChronicleCounterStore.sharedFile(file, clock, 100);
+             ChronicleCounterStore b = ChronicleCounterStore.sharedFile(file, clock, 100)) {
+            assertTrue(a.tryAcquire("k", tenSeconds, 7 * ONE).granted()); // a caches k's address
+            clock.advance(11_000);
+            assertEquals(1, b.reclaimExpired(), "b removes the idle k");
+            for (int i = 0; i < 50; i++) { // b fills the freed space with other counters
+                assertTrue(b.tryAcquire("other-" + i, tenSeconds, (i + 1) * ONE).granted());
+            }
+            assertTrue(a.tryAcquire("k", tenSeconds, ONE).granted(), "a notices and starts k afresh");
+            assertEquals(ONE, a.current("k", tenSeconds));
+            assertEquals(ONE, b.current("k", tenSeconds));
+            for (int i = 0; i < 50; i++) {
+                assertEquals((i + 1) * ONE, b.current("other-" + i, tenSeconds), "other-" + i + " untouched");
+            }
+        }
+    }
 }
