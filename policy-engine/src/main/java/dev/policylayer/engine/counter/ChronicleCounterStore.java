@@ -103,23 +103,59 @@ public final class ChronicleCounterStore implements CounterStore {
         ChronicleSetup.prepare();
         ChronicleMap<CharSequence, byte[]> map;
         try {
-            map = builder(maxKeys).createPersistedTo(path.toFile());
+            map = FileUsers.enter(path, alone -> openFile(path, maxKeys, alone));
+        } catch (CounterStoreOpenException e) {
+            throw e;
         } catch (Throwable e) {
             throw new CounterStoreOpenException("cannot open counter file " + path + " (" + e
                     + "). If it is damaged or from another program, stop every process using it and delete it;"
                     + " it is created again on the next start.", e);
         }
         try {
-            checkHeader(map, "counter file " + path);
             Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
             return new ChronicleCounterStore(map, clock, maxKeys, path, key);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             map.close();
+            FileUsers.leave(path);
             throw new CounterStoreOpenException("cannot read counter file " + path + ": " + e, e);
+        }
+    }
+
+    /**
+     * Opens (or creates) the file. When no other process uses it, it is first recovered: locks held by a
+     * process that died inside Chronicle are released, and pins it left on counters are cleared.
+     */
+    private static ChronicleMap<CharSequence, byte[]> openFile(Path path, int maxKeys, boolean alone)
+            throws IOException {
+        boolean exists = Files.exists(path) && Files.size(path) > 0;
+        ChronicleMap<CharSequence, byte[]> map = exists && alone
+                ? builder(maxKeys).recoverPersistedTo(path.toFile(), false)
+                : builder(maxKeys).createPersistedTo(path.toFile());
+        try {
+            checkHeader(map, "counter file " + path);
+            if (exists && alone) {
+                clearPins(map);
+            }
+            return map;
         } catch (RuntimeException e) {
             map.close();
             throw e;
         }
+    }
+
+    /** Only while alone with the file: any pin left is a dead process's. */
+    private static void clearPins(ChronicleMap<CharSequence, byte[]> map) {
+        map.forEachEntry(entry -> {
+            if (HEADER_KEY.contentEquals(entry.key().get())) {
+                return;
+            }
+            long block = block(entry);
+            long owner = OffHeap.read(block);
+            long pins = owner & CounterBlock.PIN_MASK;
+            if (pins != 0 && pins != CounterBlock.DEAD) {
+                OffHeap.write(block, owner - pins);
+            }
+        });
     }
 
     @Override
@@ -249,6 +285,9 @@ public final class ChronicleCounterStore implements CounterStore {
         }
         cache.clear();
         map.close();
+        if (file != null) {
+            FileUsers.leave(file);
+        }
     }
 
     @Override
@@ -342,7 +381,7 @@ public final class ChronicleCounterStore implements CounterStore {
     }
 
     /** The map key carries the window and algorithm: a changed limit starts a fresh counter. */
-    private static String mapKey(String key, CounterSpec spec) {
+    static String mapKey(String key, CounterSpec spec) {
         return key + '\u0000' + spec.algorithm().name().charAt(0) + spec.windowMillis();
     }
 
@@ -375,7 +414,7 @@ public final class ChronicleCounterStore implements CounterStore {
         }
     }
 
-    private static long block(MapEntry<CharSequence, byte[]> entry) {
+    static long block(MapEntry<CharSequence, byte[]> entry) {
         Data<byte[]> value = entry.value();
         if (value.size() != CounterBlock.VALUE_BYTES) {
             throw new IllegalStateException("counter entry of " + value.size() + " bytes, expected "
@@ -432,7 +471,10 @@ public final class ChronicleCounterStore implements CounterStore {
                 .name("policylayer-counters")
                 .entries(entries)
                 .averageKeySize(AVERAGE_KEY_BYTES)
-                .constantValueSizeBySample(new byte[CounterBlock.VALUE_BYTES]);
+                .constantValueSizeBySample(new byte[CounterBlock.VALUE_BYTES])
+                // Values change through CAS behind Chronicle's back: entry checksums would go stale and make
+                // recovery treat live counters as corrupt.
+                .checksumEntries(false);
     }
 
     private static void checkMaxKeys(int maxKeys) {
