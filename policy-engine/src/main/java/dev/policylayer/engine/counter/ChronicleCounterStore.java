@@ -188,7 +188,7 @@ public final class ChronicleCounterStore implements CounterStore {
                 }
             }
             return Acquisition.failed("counter '" + key + "' in the " + where + " was reclaimed repeatedly");
-        } catch (CapacityReached e) {
+        } catch (CannotCount e) {
             return Acquisition.failed(e.getMessage());
         } catch (Throwable e) {
             return Acquisition.failed("the " + where + " cannot count: " + e);
@@ -292,7 +292,7 @@ public final class ChronicleCounterStore implements CounterStore {
 
     @Override
     public String toString() {
-        return where + " (" + size() + " of " + maxKeys + " counters)";
+        return closed ? where + " (closed)" : where + " (" + size() + " of " + maxKeys + " counters)";
     }
 
     // ---------------------------------------------------------------- hot-path helpers
@@ -346,7 +346,7 @@ public final class ChronicleCounterStore implements CounterStore {
         if (file != null) {
             String why = checkFile(); // a new key is rare enough to look at the file every time
             if (why != null) {
-                throw new CapacityReached(why);
+                throw new CannotCount(why);
             }
         }
         if (System.nanoTime() - lastReclaim > RECLAIM_PERIOD_NANOS) {
@@ -361,7 +361,7 @@ public final class ChronicleCounterStore implements CounterStore {
             if (size() >= maxKeys) {
                 reclaim();
                 if (size() >= maxKeys) {
-                    throw new CapacityReached("counter capacity reached: " + maxKeys + " keys in the " + where
+                    throw new CannotCount("counter capacity reached: " + maxKeys + " keys in the " + where
                             + " and none has expired; raise the capacity or shorten windows");
                 }
             }
@@ -369,7 +369,7 @@ public final class ChronicleCounterStore implements CounterStore {
                 slot = find(mapKey, spec, true);
             } catch (IllegalStateException e) {
                 // Chronicle's segment for this key is full (keys much longer than the average reserved).
-                throw new CapacityReached("counter capacity reached: no room for '" + key + "' in the " + where
+                throw new CannotCount("counter capacity reached: no room for '" + key + "' in the " + where
                         + " (" + e.getMessage() + ")");
             }
         }
@@ -534,10 +534,10 @@ public final class ChronicleCounterStore implements CounterStore {
     }
 
     /** The store cannot take this counter (full, or its file is gone): a failure, not an error. */
-    private static final class CapacityReached extends RuntimeException {
+    private static final class CannotCount extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        CapacityReached(String message) {
+        CannotCount(String message) {
             super(message, null, false, false);
         }
     }
