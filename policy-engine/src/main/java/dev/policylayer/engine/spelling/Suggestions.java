@@ -1,0 +1,55 @@
+package dev.policylayer.engine.spelling;
+
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Optional;
+
+/** "Did you mean" for policy authors: the closest known name to a misspelt one, if it is close enough. */
+public final class Suggestions {
+
+    private Suggestions() {
+    }
+
+    /** The known name nearest to {@code written} (case, '-' vs '_' and small typos forgiven), or empty. */
+    public static Optional<String> nearest(String written, Collection<String> known) {
+        if (written == null) {
+            return Optional.empty();
+        }
+        String normalised = normalise(written);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : known) {
+            int distance = distance(normalised, normalise(candidate));
+            if (distance < bestDistance) {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        int allowed = Math.max(1, written.length() / 3);
+        return bestDistance <= allowed ? Optional.ofNullable(best) : Optional.empty();
+    }
+
+    private static String normalise(String name) {
+        return name.toLowerCase(Locale.ROOT).replace('-', '_').replace(' ', '_');
+    }
+
+    /** Levenshtein distance, two rows. Names are short. */
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}
