@@ -2,21 +2,34 @@ package dev.policylayer.engine;
 
 import dev.policylayer.engine.counter.CounterStore;
 import dev.policylayer.engine.decision.Decision;
+import dev.policylayer.engine.decision.Evaluator;
+import dev.policylayer.engine.decision.Reservation;
 import dev.policylayer.engine.decision.ToolCall;
+import dev.policylayer.engine.decision.Verdict;
 import dev.policylayer.engine.load.LoadedPolicy;
 
 /**
  * The engine's front door: one loaded policy plus the counters its limits use. Immutable apart from the
- * counters; a reload builds a new engine over the same {@link CounterStore}.
+ * counters; a reload builds a new engine over the same {@link CounterStore}, so limits survive it.
  */
 public final class PolicyEngine {
+    private final LoadedPolicy policy;
+    private final Evaluator evaluator;
+    private final String failure;
 
-    private PolicyEngine() {
+    private PolicyEngine(LoadedPolicy policy, Evaluator evaluator, String failure) {
+        this.policy = policy;
+        this.evaluator = evaluator;
+        this.failure = failure;
     }
 
-    /** An engine that decides by {@code policy}, counting limits in {@code counters}. */
-    public static PolicyEngine create(LoadedPolicy policy, CounterStore counters) {
-        throw new UnsupportedOperationException("not yet implemented");
+    /**
+     * An engine that decides by {@code policy}, counting limits in {@code counters}.
+     *
+     * @param grant the identity {@code grant}-scoped counters belong to ({@code policylayer.grant})
+     */
+    public static PolicyEngine create(LoadedPolicy policy, CounterStore counters, String grant) {
+        return new PolicyEngine(policy, new Evaluator(policy.policy(), counters, grant), null);
     }
 
     /**
@@ -24,7 +37,7 @@ public final class PolicyEngine {
      * denied with rule {@code (policy error)} and a message that says why.
      */
     public static PolicyEngine failClosed(String why) {
-        throw new UnsupportedOperationException("not yet implemented");
+        return new PolicyEngine(null, null, why);
     }
 
     /**
@@ -33,16 +46,35 @@ public final class PolicyEngine {
      * rule {@code (policy error)}.
      */
     public Decision decide(ToolCall call) {
-        throw new UnsupportedOperationException("not yet implemented");
+        if (evaluator == null) {
+            return policyError(call.tool(), "the policy could not be loaded: " + failure);
+        }
+        try {
+            return evaluator.decide(call);
+        } catch (RuntimeException | StackOverflowError unexpected) {
+            return policyError(call.tool(), "the policy could not be evaluated (" + unexpected.getClass()
+                    .getSimpleName() + ")");
+        }
     }
 
     /** Whether {@code tool} is to be left out of tools/list. */
     public boolean isHidden(String tool) {
-        throw new UnsupportedOperationException("not yet implemented");
+        return evaluator != null && evaluator.policy().isHidden(tool);
     }
 
-    /** The policy this engine decides by. */
+    /** The policy this engine decides by; null for a {@link #failClosed} engine. */
     public LoadedPolicy policy() {
-        throw new UnsupportedOperationException("not yet implemented");
+        return policy;
+    }
+
+    /** Why the policy could not be loaded, for a {@link #failClosed} engine; else null. */
+    public String failure() {
+        return failure;
+    }
+
+    private static Decision policyError(String tool, String why) {
+        return new Decision(Verdict.DENY, tool, Decision.POLICY_ERROR_RULE,
+                "tool \"" + tool + "\" denied by " + Decision.POLICY_ERROR_RULE + ": " + why, Reservation.NONE,
+                null);
     }
 }

@@ -11,6 +11,14 @@ public interface Reservation {
     /** The call failed; give the quota back (never below zero, never more than reserved). */
     void refund();
 
+    /**
+     * The tool answered with an {@code isError} result: give back the quota of the limits that refund on
+     * error ({@code refund_on_error}, true by default) and keep the rest spent.
+     */
+    default void refundErrorResult() {
+        refund();
+    }
+
     /** A reservation that holds nothing (no limits applied, or the call was not allowed). */
     Reservation NONE = new Reservation() {
         @Override

@@ -5,6 +5,9 @@ package dev.policylayer.engine.load;
  * Produced by {@code PolicyLoader.load(Settings)}.
  */
 public interface LoadedPolicy {
+    /** The validated model the engine decides by. */
+    dev.policylayer.engine.policy.Policy policy();
+
     /** Where it came from: the file path, {@code inline policy}, or {@code system properties}. */
     String source();
 

@@ -1,0 +1,113 @@
+package dev.policylayer.engine.load;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads JSON or YAML text into {@link Node}s, keeping line and column. Problems (syntax, duplicate keys) are
+ * collected, not thrown one at a time; a syntax error ends the read.
+ */
+final class DocumentParser {
+    private static final int MAX_DEPTH = 64;
+
+    enum Format { JSON, YAML }
+
+    private final String source;
+    private final List<PolicyProblem> problems;
+
+    DocumentParser(String source, List<PolicyProblem> problems) {
+        this.source = source;
+        this.problems = problems;
+    }
+
+    /** The document's root, or null when it could not be read (the problem is recorded). */
+    Node parse(String text, Format format) {
+        JsonFactory factory = format == Format.YAML ? new YAMLFactory() : new JsonFactory();
+        factory.setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
+        try (JsonParser parser = factory.createParser(text)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                problems.add(new PolicyProblem(source, null, "", "the policy is empty", 
+                        "start from {\"version\": \"1\", \"default\": \"deny\", \"tools\": {}}"));
+                return null;
+            }
+            Node root = read(parser, "");
+            if (parser.nextToken() != null) {
+                problems.add(new PolicyProblem(source, where(parser.currentTokenLocation()), "",
+                        "unexpected content after the end of the policy document", null));
+            }
+            return root;
+        } catch (JsonProcessingException syntax) {
+            problems.add(new PolicyProblem(source, where(syntax.getLocation()), null,
+                    (format == Format.YAML ? "invalid YAML: " : "invalid JSON: ") + syntax.getOriginalMessage(),
+                    null));
+            return null;
+        } catch (IOException unreadable) {
+            problems.add(new PolicyProblem(source, null, null, "could not read the policy: " + unreadable, null));
+            return null;
+        }
+    }
+
+    private Node read(JsonParser parser, String pointer) throws IOException {
+        String location = where(parser.currentTokenLocation());
+        JsonToken token = parser.currentToken();
+        switch (token) {
+            case START_OBJECT -> {
+                Map<String, Node> fields = new LinkedHashMap<>();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = parser.currentName();
+                    String fieldLocation = where(parser.currentTokenLocation());
+                    parser.nextToken();
+                    Node value = read(parser, pointer + "/" + Pointers.escape(name));
+                    if (fields.containsKey(name)) {
+                        problems.add(new PolicyProblem(source, fieldLocation, pointer + "/" + Pointers.escape(name),
+                                "duplicate key \"" + name + "\": a policy must say each thing once",
+                                "remove one of the two"));
+                    }
+                    fields.put(name, value);
+                }
+                return new Node(fields, location);
+            }
+            case START_ARRAY -> {
+                List<Node> elements = new ArrayList<>();
+                int index = 0;
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    elements.add(read(parser, pointer + "/" + index++));
+                }
+                return new Node(elements, location);
+            }
+            case VALUE_STRING -> {
+                return new Node(parser.getText(), location);
+            }
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                return new Node(parser.getDecimalValue(), location);
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                return new Node(token == JsonToken.VALUE_TRUE, location);
+            }
+            case VALUE_NULL -> {
+                return new Node(null, location);
+            }
+            default -> throw new JsonProcessingException("unexpected " + token, parser.currentTokenLocation()) {
+                private static final long serialVersionUID = 1L;
+            };
+        }
+    }
+
+    private static String where(JsonLocation location) {
+        if (location == null || location.getLineNr() < 1) {
+            return null;
+        }
+        return "line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+}

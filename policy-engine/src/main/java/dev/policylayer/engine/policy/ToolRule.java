@@ -1,0 +1,19 @@
+package dev.policylayer.engine.policy;
+
+import java.util.List;
+
+/**
+ * The rules of one {@code tools} entry: an exact name, a glob such as {@code github_*}, or {@code *}.
+ *
+ * @param key     the key as written
+ * @param pointer {@code /tools/<key>} (JSON-pointer escaped), or the property it came from
+ * @param onDeny  the text the model reads on a denial ({@code on_deny} or its alias {@code reason}), or null
+ */
+public record ToolRule(String key, String pointer, Action action, List<Condition> require,
+                       List<Condition> denyIf, List<Limit> limits, String onDeny) {
+    public ToolRule {
+        require = List.copyOf(require);
+        denyIf = List.copyOf(denyIf);
+        limits = List.copyOf(limits);
+    }
+}
