@@ -64,6 +64,7 @@ final class DocumentParser {
         switch (token) {
             case START_OBJECT -> {
                 Map<String, Node> fields = new LinkedHashMap<>();
+                Map<String, String> keyLocations = new LinkedHashMap<>();
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     String name = parser.currentName();
                     String fieldLocation = where(parser.currentTokenLocation());
@@ -75,8 +76,9 @@ final class DocumentParser {
                                 "remove one of the two"));
                     }
                     fields.put(name, value);
+                    keyLocations.put(name, fieldLocation);
                 }
-                return new Node(fields, location);
+                return new Node(fields, location, keyLocations);
             }
             case START_ARRAY -> {
                 List<Node> elements = new ArrayList<>();

@@ -57,7 +57,7 @@ final class LimitReader {
         if (fields == null) {
             return null;
         }
-        reading.rejectUnknownFields(fields, pointer, LIMIT_FIELDS, "a limit");
+        reading.rejectUnknownFields(node, pointer, LIMIT_FIELDS, "a limit");
         String counter = fields.containsKey("counter") ? reading.string(fields.get("counter"),
                 pointer + "/counter", "counter") : null;
         if (!fields.containsKey("counter")) {
@@ -72,7 +72,7 @@ final class LimitReader {
         if (fields == null) {
             return null;
         }
-        reading.rejectUnknownFields(fields, pointer, RATE_LIMIT_FIELDS, "rate_limit");
+        reading.rejectUnknownFields(node, pointer, RATE_LIMIT_FIELDS, "rate_limit");
         return build(node, pointer, "rate_limit:" + toolKey, fields, false);
     }
 

@@ -10,9 +10,20 @@ import java.util.Map;
  * Objects keep their key order; numbers are exact decimals.
  *
  * @param value    a {@code Map<String, Node>}, {@code List<Node>}, String, BigDecimal, Boolean or null
- * @param location {@code line 3, column 7}, or the property a value came from
+ * @param location     {@code line 3, column 7}, or the property a value came from
+ * @param keyLocations for an object, where each key was written
  */
-record Node(Object value, String location) {
+record Node(Object value, String location, Map<String, String> keyLocations) {
+
+    Node(Object value, String location) {
+        this(value, location, Map.of());
+    }
+
+    /** Where the key {@code name} of this object was written (its value's location if unknown). */
+    String keyLocation(String name) {
+        String at = keyLocations.get(name);
+        return at != null ? at : fields().get(name).location();
+    }
 
     boolean isObject() {
         return value instanceof Map;

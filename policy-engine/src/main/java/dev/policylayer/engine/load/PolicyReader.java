@@ -35,7 +35,7 @@ final class PolicyReader {
         if (fields == null) {
             return null;
         }
-        reading.rejectUnknownFields(fields, "", DOCUMENT_FIELDS, "the policy document");
+        reading.rejectUnknownFields(root, "", DOCUMENT_FIELDS, "the policy document");
         checkVersion(fields.get("version"), root);
         Boolean defaultAllow = defaultVerdict(fields.get("default"), root);
         List<String> hide = hide(fields.get("hide"));
@@ -112,7 +112,7 @@ final class PolicyReader {
         if (fields == null) {
             return List.of();
         }
-        reading.rejectUnknownFields(fields, "/all_tools", ALL_TOOLS_FIELDS, "all_tools");
+        reading.rejectUnknownFields(node, "/all_tools", ALL_TOOLS_FIELDS, "all_tools");
         return limits.readAll(fields.get("limits"), "/all_tools/limits");
     }
 }

@@ -34,12 +34,12 @@ final class Reading {
     }
 
     /** Records every field not in {@code known}, with the nearest known name as a suggestion. */
-    void rejectUnknownFields(Map<String, Node> fields, String pointer, Set<String> known, String where) {
-        fields.forEach((name, value) -> {
+    void rejectUnknownFields(Node object, String pointer, Set<String> known, String where) {
+        object.fields().forEach((name, value) -> {
             if (!known.contains(name)) {
-                problem(value, pointer + "/" + Pointers.escape(name), "unknown field \"" + name + "\" in " + where
+                problems.add(new PolicyProblem(source, object.keyLocation(name), pointer + "/" + Pointers.escape(name), "unknown field \"" + name + "\" in " + where
                         + "; known fields: " + String.join(", ", known.stream().sorted().toList()),
-                        Suggestions.nearest(name, known).map(s -> "did you mean \"" + s + "\"?").orElse(null));
+                        Suggestions.nearest(name, known).map(s -> "did you mean \"" + s + "\"?").orElse(null)));
             }
         });
     }

@@ -36,7 +36,7 @@ final class ToolRuleReader {
         if (fields == null) {
             return null;
         }
-        reading.rejectUnknownFields(fields, pointer, TOOL_FIELDS, "a tool entry");
+        reading.rejectUnknownFields(node, pointer, TOOL_FIELDS, "a tool entry");
         Action action = action(fields.get("action"), pointer + "/action");
         List<Condition> require = conditions(fields.get("require"), pointer + "/require");
         List<Condition> denyIf = conditions(fields.get("deny_if"), pointer + "/deny_if");
@@ -97,7 +97,7 @@ final class ToolRuleReader {
         if (fields == null) {
             return null;
         }
-        reading.rejectUnknownFields(fields, pointer, CONDITION_FIELDS, "a condition");
+        reading.rejectUnknownFields(node, pointer, CONDITION_FIELDS, "a condition");
         String path = fields.containsKey("path") ? reading.string(fields.get("path"), pointer + "/path", "path")
                 : null;
         String op = fields.containsKey("op") ? reading.string(fields.get("op"), pointer + "/op", "op") : null;
