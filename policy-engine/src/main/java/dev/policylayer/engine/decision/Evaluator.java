@@ -101,6 +101,15 @@ public final class Evaluator {
 
     private Decision acquire(ToolCall call, ToolPlan plan) {
         HeldReservation held = new HeldReservation(counters, plan.limits.length);
+        try {
+            return acquireEach(call, plan, held);
+        } catch (RuntimeException unexpected) {
+            held.refund(); // whatever was acquired before the failure goes back; the caller denies
+            throw unexpected;
+        }
+    }
+
+    private Decision acquireEach(ToolCall call, ToolPlan plan, HeldReservation held) {
         for (int i = 0; i < plan.limits.length; i++) {
             Limit limit = plan.limits[i];
             long amount = limit.increment();
