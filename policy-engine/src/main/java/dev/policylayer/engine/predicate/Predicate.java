@@ -106,8 +106,7 @@ public final class Predicate {
     public Result test(Map<String, ?> arguments) {
         Object actual = path.resolve(arguments);
         if (ArgumentPath.isMissing(actual)) {
-            return op == Operator.EXISTS && !((Boolean) value) ? Result.HOLDS
-                    : op == Operator.EXISTS ? Result.DOES_NOT_HOLD : Result.MISSING;
+            return op == Operator.EXISTS && !((Boolean) value) ? Result.HOLDS : Result.MISSING;
         }
         return switch (op) {
             case EXISTS -> (Boolean) value ? Result.HOLDS : Result.DOES_NOT_HOLD;

@@ -103,7 +103,7 @@ class PredicateOperatorsTest {
         Predicate gt = Predicate.compile("args.amount", "gt", n("10"));
         assertEquals(Result.MISSING, gt.test(Map.of()));
         assertEquals(Result.HOLDS, Predicate.compile("args.reason", "exists", false).test(Map.of()));
-        assertEquals(Result.DOES_NOT_HOLD, Predicate.compile("args.reason", "exists", true).test(Map.of()));
+        assertEquals(Result.MISSING, Predicate.compile("args.reason", "exists", true).test(Map.of()));
         assertEquals(Result.HOLDS, Predicate.compile("args.reason", "exists", true).test(Map.of("reason", "x")));
         Map<String, Object> nullReason = new HashMap<>();
         nullReason.put("reason", null);

@@ -1,0 +1,94 @@
+package dev.policylayer.agent.instrument;
+
+import static net.bytebuddy.matcher.ElementMatchers.isDefaultFinalizer;
+
+import dev.policylayer.agent.log.AgentLog;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * Installs the advice at the MCP SDK's choke points ({@link ChokePoints}), on classes loaded later and, for a
+ * late attach, on classes already loaded (retransformation; the advice changes method bodies only). Says per
+ * class loader what it instrumented, and warns loudly when an SDK class holds none of the expected methods.
+ */
+public final class McpInstrumentation {
+
+    private McpInstrumentation() {
+    }
+
+    public static void install(Instrumentation instrumentation) {
+        // ByteBuddy's default ignores synthetic methods: the server choke points are synthetic lambdas, so only
+        // finalizers may be ignored, or the advice would silently never apply.
+        new AgentBuilder.Default(new ByteBuddy().ignore(isDefaultFinalizer()))
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(new Failures())
+                .type(ChokePoints.SERVERS)
+                .transform(new Instrument("server", "tools/call", ChokePoints.SERVER_CALL, ServerCallAdvice.class,
+                        "tools/list", ChokePoints.SERVER_LIST))
+                .type(ChokePoints.CLIENTS)
+                .transform(new Instrument("client", "tools/call", ChokePoints.CLIENT_CALL, ClientCallAdvice.class,
+                        "tools/list", ChokePoints.CLIENT_LIST))
+                .installOn(instrumentation);
+    }
+
+    /** Applies the call and list advice to one SDK class and reports what it found. */
+    private static final class Instrument implements AgentBuilder.Transformer {
+        private final String side;
+        private final String callName;
+        private final ElementMatcher<? super MethodDescription> call;
+        private final Class<?> callAdvice;
+        private final String listName;
+        private final ElementMatcher<? super MethodDescription> list;
+
+        Instrument(String side, String callName, ElementMatcher<? super MethodDescription> call, Class<?> callAdvice,
+                   String listName, ElementMatcher<? super MethodDescription> list) {
+            this.side = side;
+            this.callName = callName;
+            this.call = call;
+            this.callAdvice = callAdvice;
+            this.listName = listName;
+            this.list = list;
+        }
+
+        @Override
+        public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
+                                                ClassLoader loader, JavaModule module,
+                                                ProtectionDomain protectionDomain) {
+            int calls = type.getDeclaredMethods().filter(call).size();
+            int lists = type.getDeclaredMethods().filter(list).size();
+            String where = type.getName() + " (class loader " + describe(loader) + ")";
+            if (calls == 0) {
+                AgentLog.warn("MCP SDK " + side + " class " + where + " has no " + callName + " choke point: "
+                        + "tool calls through it are NOT enforced. Is this an SDK version the agent does not know?");
+            } else {
+                AgentLog.info("instrumented " + side + " " + callName + (lists > 0 ? " and " + listName : "")
+                        + " in " + where);
+            }
+            return builder.visit(Advice.to(callAdvice).on(call)).visit(Advice.to(ListAdvice.class).on(list));
+        }
+
+        private static String describe(ClassLoader loader) {
+            return loader == null ? "bootstrap" : loader.getClass().getName() + "@"
+                    + Integer.toHexString(System.identityHashCode(loader));
+        }
+    }
+
+    /** Instrumentation failures are logged, once per type, and never reach the application. */
+    private static final class Failures extends AgentBuilder.Listener.Adapter {
+        @Override
+        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
+                            Throwable throwable) {
+            AgentLog.errorOnce("instrument-" + typeName, "could not instrument " + typeName
+                    + "; tool calls through it are NOT enforced", throwable);
+        }
+    }
+}
