@@ -47,7 +47,7 @@ public final class Enforcer implements GateDelegate {
             ToolRequest request = SdkBridge.fromParams(params);
             return decide(sdk, request, Side.SERVER, sdk.sessionId(context));
         } catch (RuntimeException | LinkageError failure) {
-            return failClosed(sdk, "server", failure);
+            return failClosed(sdk, Side.SERVER, failure);
         }
     }
 
@@ -58,7 +58,7 @@ public final class Enforcer implements GateDelegate {
             sdk = SdkBridges.of(client);
             return decide(sdk, sdk.fromRequest(request), Side.CLIENT, clientId(client));
         } catch (RuntimeException | LinkageError failure) {
-            return failClosed(sdk, "client", failure);
+            return failClosed(sdk, Side.CLIENT, failure);
         }
     }
 
@@ -79,7 +79,7 @@ public final class Enforcer implements GateDelegate {
             return null;
         }
         String prefix = decision.verdict() == Verdict.APPROVAL_REQUIRED ? APPROVAL : DENIED;
-        return new Replacement(sdk.monoJust(sdk.errorResult(prefix + decision.message())));
+        return answer(sdk, side, prefix + decision.message());
     }
 
     private Object deny(SdkBridge sdk, String message, Side side, String tool) {
@@ -87,21 +87,27 @@ public final class Enforcer implements GateDelegate {
             AgentLog.info("monitor: " + side.tag() + " call to tool \"" + tool + "\" would be denied: " + message);
             return null;
         }
-        return new Replacement(sdk.monoJust(sdk.errorResult(DENIED + message)));
+        return answer(sdk, side, DENIED + message);
+    }
+
+    /** The denial as the call's result: server side from where a tool would answer, client side at once. */
+    private static Replacement answer(SdkBridge sdk, Side side, String text) {
+        Object result = sdk.errorResult(text);
+        return new Replacement(side == Side.SERVER ? sdk.monoFromWorker(result) : sdk.monoJust(result));
     }
 
     /** The agent could not read or decide the call: deny it, and say so once in the log. */
-    private Object failClosed(SdkBridge sdk, String side, Throwable failure) {
-        AgentLog.errorOnce("call-" + side + "-" + failure.getClass().getName(), "could not decide a " + side
-                + "-side tool call; denying it", failure);
+    private Object failClosed(SdkBridge sdk, Side side, Throwable failure) {
+        AgentLog.errorOnce("call-" + side.tag() + "-" + failure.getClass().getName(), "could not decide a "
+                + side.tag() + "-side tool call; denying it", failure);
         if (monitor || sdk == null) {
             return null; // nothing to build a denial with (or nothing to block): the call goes through
         }
         try {
-            return new Replacement(sdk.monoJust(sdk.errorResult(DENIED + "the policy agent could not check this"
-                    + " call, so it was denied (" + failure.getClass().getSimpleName() + ")")));
+            return answer(sdk, side, DENIED + "the policy agent could not check this call, so it was denied ("
+                    + failure.getClass().getSimpleName() + ")");
         } catch (RuntimeException | LinkageError alsoFailed) {
-            AgentLog.errorOnce("deny-" + side, "could not build a denial for the SDK in use", alsoFailed);
+            AgentLog.errorOnce("deny-" + side.tag(), "could not build a denial for the SDK in use", alsoFailed);
             return null;
         }
     }

@@ -134,6 +134,18 @@ public final class SdkBridge {
         return invoke(reactor().just, null, value);
     }
 
+    /**
+     * A {@code Mono} of {@code value} that emits on Reactor's bounded-elastic scheduler, where the SDK runs a
+     * synchronous tool. A server answering on the transport's inbound thread (as a bare {@code Mono.just}
+     * would) can collide with the previous response still being written from another thread: several SDK
+     * releases then fail that emission ("Failed to enqueue message") and the stdio session dies. Answering
+     * from where a tool would answer keeps the SDK's own threading.
+     */
+    public Object monoFromWorker(Object value) {
+        Reactor r = reactor();
+        return invoke(r.subscribeOn, invoke(r.just, null, value), invoke(r.boundedElastic, null));
+    }
+
     /** The mono with {@code listener} told how it ended (success, isError result, error or cancel). */
     public Object observe(Object mono, OutcomeListener listener) {
         Reactor r = reactor();
@@ -273,6 +285,8 @@ public final class SdkBridge {
         final Method doOnSuccess;
         final Method doOnError;
         final Method doOnCancel;
+        final Method subscribeOn;
+        final Method boundedElastic;
 
         Reactor(Class<?> mono) {
             just = method(mono, "just", Object.class);
@@ -280,6 +294,14 @@ public final class SdkBridge {
             doOnSuccess = method(mono, "doOnSuccess", Consumer.class);
             doOnError = method(mono, "doOnError", Consumer.class);
             doOnCancel = method(mono, "doOnCancel", Runnable.class);
+            try {
+                Class<?> scheduler = Class.forName("reactor.core.scheduler.Scheduler", false, mono.getClassLoader());
+                subscribeOn = method(mono, "subscribeOn", scheduler);
+                boundedElastic = method(Class.forName("reactor.core.scheduler.Schedulers", false,
+                        mono.getClassLoader()), "boundedElastic");
+            } catch (ClassNotFoundException missing) {
+                throw new SdkBridgeException("Reactor's schedulers are not visible beside Mono", missing);
+            }
         }
     }
 
