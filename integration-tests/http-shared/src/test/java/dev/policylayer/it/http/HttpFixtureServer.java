@@ -1,0 +1,98 @@
+package dev.policylayer.it.http;
+
+import dev.policylayer.it.fixture.Sdk;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpStatelessServerFeatures;
+import io.modelcontextprotocol.server.transport.HttpServletSseServerTransportProvider;
+import io.modelcontextprotocol.server.transport.HttpServletStatelessServerTransport;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.servlet.http.HttpServlet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.catalina.Context;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.startup.Tomcat;
+
+/**
+ * An MCP server over HTTP in embedded Tomcat, on one of the SDK's servlet transports (streamable, sse,
+ * stateless), bound to 127.0.0.1 on a free port that it prints as {@code PORT <n>}. Tools: {@code echo},
+ * {@code delete_account}, {@code drop_table}. It knows nothing of the policy agent.
+ */
+public final class HttpFixtureServer {
+    static final String SCHEMA = "{\"type\":\"object\",\"properties\":{}}";
+    static final List<String> TOOLS = List.of("echo", "delete_account", "drop_table");
+
+    private HttpFixtureServer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String transport = args[0];
+        McpJsonMapper mapper = (McpJsonMapper) Sdk.jsonMapper();
+        HttpServlet servlet = switch (transport) {
+            case "streamable" -> {
+                HttpServletStreamableServerTransportProvider provider = HttpServletStreamableServerTransportProvider
+                        .builder().jsonMapper(mapper).mcpEndpoint("/mcp").build();
+                McpServer.sync(provider).serverInfo("http-fixture", "1").capabilities(capabilities())
+                        .tools(sessionTools()).build();
+                yield provider;
+            }
+            case "sse" -> {
+                HttpServletSseServerTransportProvider provider = HttpServletSseServerTransportProvider.builder()
+                        .jsonMapper(mapper).messageEndpoint("/mcp/message").sseEndpoint("/sse").build();
+                McpServer.sync(provider).serverInfo("http-fixture", "1").capabilities(capabilities())
+                        .tools(sessionTools()).build();
+                yield provider;
+            }
+            case "stateless" -> {
+                HttpServletStatelessServerTransport provider = HttpServletStatelessServerTransport.builder()
+                        .jsonMapper(mapper).messageEndpoint("/mcp").build();
+                McpServer.sync(provider).serverInfo("http-fixture", "1").capabilities(capabilities())
+                        .tools(statelessTools()).build();
+                yield provider;
+            }
+            default -> throw new IllegalArgumentException("transport: streamable, sse or stateless");
+        };
+        Path base = Files.createTempDirectory("tomcat-");
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        tomcat.setHostname("127.0.0.1");
+        tomcat.getConnector().setProperty("address", "127.0.0.1");
+        tomcat.setPort(0);
+        Context context = tomcat.addContext("", base.toString());
+        Wrapper wrapper = Tomcat.addServlet(context, "mcp", servlet);
+        wrapper.setAsyncSupported(true);
+        context.addServletMappingDecoded("/*", "mcp");
+        tomcat.start();
+        System.out.println("PORT " + tomcat.getConnector().getLocalPort());
+        System.out.flush();
+        tomcat.getServer().await();
+    }
+
+    private static McpSchema.ServerCapabilities capabilities() {
+        return McpSchema.ServerCapabilities.builder().tools(true).build();
+    }
+
+    private static McpSchema.CallToolResult run(String tool, Map<String, Object> arguments) {
+        return (McpSchema.CallToolResult) Sdk.textResult(tool.equals("echo") ? "echo: " + arguments.get("text")
+                : tool + " ran", false);
+    }
+
+    private static List<McpServerFeatures.SyncToolSpecification> sessionTools() {
+        return TOOLS.stream().map(name -> McpServerFeatures.SyncToolSpecification.builder()
+                .tool((McpSchema.Tool) Sdk.tool(name, name, SCHEMA))
+                .callHandler((exchange, request) -> run(name, request.arguments()))
+                .build()).toList();
+    }
+
+    private static List<McpStatelessServerFeatures.SyncToolSpecification> statelessTools() {
+        return TOOLS.stream().map(name -> McpStatelessServerFeatures.SyncToolSpecification.builder()
+                .tool((McpSchema.Tool) Sdk.tool(name, name, SCHEMA))
+                .callHandler((context, request) -> run(name, request.arguments()))
+                .build()).toList();
+    }
+}
