@@ -3,11 +3,13 @@ package dev.policylayer.agent.instrument;
 import static net.bytebuddy.matcher.ElementMatchers.isDefaultFinalizer;
 
 import dev.policylayer.agent.log.AgentLog;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
@@ -24,20 +26,32 @@ public final class McpInstrumentation {
     private McpInstrumentation() {
     }
 
-    public static void install(Instrumentation instrumentation) {
+    /** For a late attach: installs now and retransforms the SDK classes already loaded. */
+    public static void installNow(Instrumentation instrumentation) {
+        builder().with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION).installOn(instrumentation);
+    }
+
+    /**
+     * For premain: the transformer, not installed, so that building it (Byte Buddy's own start-up is the
+     * agent's largest cost) can happen off the application's start-up path; {@link SdkClassWatcher} hands it
+     * the SDK classes.
+     */
+    public static ClassFileTransformer transformer() {
+        return builder().makeRaw();
+    }
+
+    private static AgentBuilder builder() {
         // ByteBuddy's default ignores synthetic methods: the server choke points are synthetic lambdas, so only
         // finalizers may be ignored, or the advice would silently never apply.
-        new AgentBuilder.Default(new ByteBuddy().ignore(isDefaultFinalizer()))
+        return new AgentBuilder.Default(new ByteBuddy().ignore(isDefaultFinalizer()))
                 .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(new Failures())
                 .type(ChokePoints.SERVERS)
                 .transform(new Instrument("server", "tools/call", ChokePoints.SERVER_CALL, ServerCallAdvice.class,
                         "tools/list", ChokePoints.SERVER_LIST))
                 .type(ChokePoints.CLIENTS)
                 .transform(new Instrument("client", "tools/call", ChokePoints.CLIENT_CALL, ClientCallAdvice.class,
-                        "tools/list", ChokePoints.CLIENT_LIST))
-                .installOn(instrumentation);
+                        "tools/list", ChokePoints.CLIENT_LIST));
     }
 
     /** Applies the call and list advice to one SDK class and reports what it found. */
@@ -45,18 +59,21 @@ public final class McpInstrumentation {
         private final String side;
         private final String callName;
         private final ElementMatcher<? super MethodDescription> call;
-        private final Class<?> callAdvice;
         private final String listName;
         private final ElementMatcher<? super MethodDescription> list;
+        /** Built once, when the agent starts (reading the advice's bytecode is not free). */
+        private final AsmVisitorWrapper callVisitor;
+        private final AsmVisitorWrapper listVisitor;
 
         Instrument(String side, String callName, ElementMatcher<? super MethodDescription> call, Class<?> callAdvice,
                    String listName, ElementMatcher<? super MethodDescription> list) {
             this.side = side;
             this.callName = callName;
             this.call = call;
-            this.callAdvice = callAdvice;
             this.listName = listName;
             this.list = list;
+            this.callVisitor = Advice.to(callAdvice).on(call);
+            this.listVisitor = Advice.to(ListAdvice.class).on(list);
         }
 
         @Override
@@ -73,7 +90,7 @@ public final class McpInstrumentation {
                 AgentLog.info("instrumented " + side + " " + callName + (lists > 0 ? " and " + listName : "")
                         + " in " + where);
             }
-            return builder.visit(Advice.to(callAdvice).on(call)).visit(Advice.to(ListAdvice.class).on(list));
+            return builder.visit(callVisitor).visit(listVisitor);
         }
 
         private static String describe(ClassLoader loader) {

@@ -1,7 +1,6 @@
 package dev.policylayer.agent.sdk;
 
 import java.lang.reflect.Constructor;
-import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -70,30 +69,11 @@ public final class SdkBridge {
         if (context == null) {
             return null;
         }
-        Class<?> type = context.getClass();
         try {
-            Method sessionId = type.getMethod("sessionId");
-            Object id = sessionId.invoke(context);
+            Object id = SessionIds.FOR_CONTEXT.get(context.getClass()).read(context);
             return id == null ? null : id.toString();
-        } catch (NoSuchMethodException older) {
-            return legacySessionId(context, type);
         } catch (ReflectiveOperationException | RuntimeException unreadable) {
-            return null;
-        }
-    }
-
-    private static String legacySessionId(Object context, Class<?> type) {
-        try {
-            Field session = type.getDeclaredField("session");
-            session.setAccessible(true);
-            Object value = session.get(context);
-            if (value == null) {
-                return null;
-            }
-            Object id = value.getClass().getMethod("getId").invoke(value);
-            return id == null ? null : id.toString();
-        } catch (ReflectiveOperationException | RuntimeException noSession) {
-            return null; // stateless context, or a shape we do not know: the caller falls back
+            return null; // the caller falls back to the grant
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.policylayer.agent.startup;
 
 import dev.policylayer.agent.instrument.McpInstrumentation;
+import dev.policylayer.agent.instrument.SdkClassWatcher;
 import dev.policylayer.agent.log.AgentLog;
 import dev.policylayer.engine.PolicyEngine;
 import dev.policylayer.engine.counter.CounterStore;
@@ -10,14 +11,18 @@ import dev.policylayer.engine.load.PolicyLoader;
 import dev.policylayer.engine.settings.AgentOptions;
 import dev.policylayer.engine.settings.Settings;
 import dev.policylayer.engine.settings.SettingsSources;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Starts the agent: settings, policy, counters, the gate, the instrumentation, in that order. Whatever goes
- * wrong is logged and contained: the host application always starts.
+ * Starts the agent: settings, policy, counters, the gate, the instrumentation, in that order. At premain the
+ * slow part (loading the policy, building Byte Buddy) runs on a daemon thread beside the application's own
+ * start-up, behind a watcher that holds back the SDK's classes until it is done. Whatever goes wrong is
+ * logged and contained: the host application always starts.
  */
 public final class AgentStartup {
 
@@ -33,17 +38,45 @@ public final class AgentStartup {
                 AgentLog.warn("the agent is already running in this JVM; this start is ignored");
                 return;
             }
-            PolicyEngine engine = engine(settings, options, instrumentation);
-            boolean monitor = options.mode() == AgentOptions.Mode.MONITOR;
-            if (engine != null) {
-                GateInstaller.install(engine, monitor);
-            }
-            McpInstrumentation.install(instrumentation);
             if (lateAttach) {
+                enforce(settings, options, instrumentation);
+                McpInstrumentation.installNow(instrumentation);
                 AgentLog.info("attached to a running JVM; tool calls from now on are enforced");
+                return;
             }
+            SdkClassWatcher watcher = new SdkClassWatcher();
+            instrumentation.addTransformer(watcher, true);
+            // Two starters side by side: the policy (and the gate) on one, Byte Buddy on the other. The watcher
+            // lets SDK classes through only when both are done, so no call is ever instrumented before the gate
+            // has its enforcer.
+            CompletableFuture<Void> gate = CompletableFuture.runAsync(
+                    () -> enforce(settings, options, instrumentation), AgentStartup::daemon);
+            CompletableFuture<ClassFileTransformer> byteBuddy = CompletableFuture.supplyAsync(
+                    McpInstrumentation::transformer, AgentStartup::daemon);
+            gate.thenCombine(byteBuddy, (ready, transformer) -> transformer).whenComplete((transformer, failure) -> {
+                if (failure == null) {
+                    watcher.ready(transformer);
+                } else {
+                    watcher.failed(failure);
+                    AgentLog.error("the agent could not start, so tool calls are NOT enforced: " + failure);
+                }
+            });
         } catch (Throwable failure) {
             AgentLog.error("the agent could not start, so tool calls are NOT enforced: " + failure);
+        }
+    }
+
+    private static void daemon(Runnable task) {
+        Thread thread = new Thread(task, "policylayer-start");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Loads the policy and hands the gate its enforcer: from here on, instrumented calls are decided. */
+    private static void enforce(Settings settings, AgentOptions options, Instrumentation instrumentation) {
+        PolicyEngine engine = engine(settings, options, instrumentation);
+        if (engine != null) {
+            GateInstaller.install(engine, options.mode() == AgentOptions.Mode.MONITOR);
         }
     }
 

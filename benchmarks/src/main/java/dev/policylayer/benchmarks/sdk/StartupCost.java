@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * machine noise hits both alike; prints the medians and their difference.
  *
  * <p>Run from the repository root: {@code java -cp benchmarks/target/benchmarks.jar
- * dev.policylayer.benchmarks.sdk.StartupCost [runs]}.
+ * dev.policylayer.benchmarks.sdk.StartupCost [runs [policy]]}.
  */
 public final class StartupCost {
 
@@ -28,7 +28,8 @@ public final class StartupCost {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         String classpath = System.getProperty("java.class.path");
         Path agent = Path.of("agent/target/policylayer.jar").toAbsolutePath();
-        Path policy = Path.of("benchmarks/src/main/resources/bench-policy.json").toAbsolutePath();
+        Path policy = Path.of(args.length > 1 ? args[1] : "benchmarks/src/main/resources/bench-policy.json")
+                .toAbsolutePath();
         List<Long> without = new ArrayList<>();
         List<Long> with = new ArrayList<>();
         launch(List.of(), classpath); // warm the file cache once, not counted

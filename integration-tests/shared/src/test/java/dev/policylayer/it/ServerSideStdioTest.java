@@ -114,6 +114,10 @@ class ServerSideStdioTest {
             ToolResult failed = server.call("flaky", "{\"fail\":true}");
             assertEquals(new ToolResult(true, "flaky failed"), failed, "the tool's own error, not a denial");
         }
+        for (int i = 0; i < 3; i++) {
+            ToolResult threw = server.call("flaky", "{\"throw\":true}");
+            assertTrue(threw.isError() && !threw.denied(), "the tool's exception, not a denial: " + threw);
+        }
         assertEquals(new ToolResult(false, "flaky ok"), server.call("flaky", "{}"));
         assertEquals(new ToolResult(false, "flaky ok"), server.call("flaky", "{}"));
         ToolResult third = server.call("flaky", "{}");
