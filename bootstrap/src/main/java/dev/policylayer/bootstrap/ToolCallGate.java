@@ -16,10 +16,6 @@ public final class ToolCallGate {
         delegate = installed;
     }
 
-    public static boolean installed() {
-        return delegate != null;
-    }
-
     /** Server tools/call enter: the last argument is the raw params, the first (if two) the context. */
     public static Object serverCall(Object server, Object[] arguments) {
         GateDelegate d = delegate;

@@ -67,11 +67,6 @@ public final class PolicyEngine {
         return policy;
     }
 
-    /** Why the policy could not be loaded, for a {@link #failClosed} engine; else null. */
-    public String failure() {
-        return failure;
-    }
-
     private static Decision policyError(String tool, String why) {
         return new Decision(Verdict.DENY, tool, Decision.POLICY_ERROR_RULE,
                 "tool \"" + tool + "\" denied by " + Decision.POLICY_ERROR_RULE + ": " + why, Reservation.NONE,

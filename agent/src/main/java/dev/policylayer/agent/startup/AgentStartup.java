@@ -88,7 +88,7 @@ public final class AgentStartup {
             LoadedPolicy policy = PolicyLoader.load(settings);
             CounterStore counters = null;
             if (policy.hasLimits()) {
-                ChronicleModuleGrants.grant(instrumentation);
+                grantChronicleAccess(instrumentation);
                 counters = CounterStores.open(options);
             }
             AgentLog.info("policy " + policy.source() + " (" + policy.ruleCount() + " rules, sha256 "
@@ -108,6 +108,24 @@ public final class AgentStartup {
             return PolicyEngine.failClosed(invalid.problems().size() == 1 ? invalid.getMessage()
                     : invalid.problems().size() + " problems in the policy, the first: "
                     + invalid.problems().get(0).describe());
+        } catch (RuntimeException | LinkageError unexpected) {
+            String why = "the policy could not be loaded (" + unexpected + ")";
+            if (options.fail() == AgentOptions.FailMode.OPEN) {
+                AgentLog.warn(why + " and policylayer.fail=open: every tool call is ALLOWED");
+                return null;
+            }
+            AgentLog.error(why + ": every tool call will be DENIED (policylayer.fail=closed)");
+            return PolicyEngine.failClosed(why);
+        }
+    }
+
+    /** Without these the counter store fails to open, and calls with limits are denied saying so. */
+    private static void grantChronicleAccess(Instrumentation instrumentation) {
+        try {
+            ChronicleModuleGrants.grant(instrumentation);
+        } catch (RuntimeException refused) {
+            AgentLog.error("could not open the JDK internals the counters need (" + refused + "); calls with"
+                    + " limits will be denied");
         }
     }
 

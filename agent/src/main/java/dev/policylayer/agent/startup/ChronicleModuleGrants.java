@@ -2,7 +2,6 @@ package dev.policylayer.agent.startup;
 
 import dev.policylayer.engine.counter.ChronicleModuleAccess;
 import java.lang.instrument.Instrumentation;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,18 +16,12 @@ final class ChronicleModuleGrants {
 
     static void grant(Instrumentation instrumentation) {
         Module agent = ChronicleModuleGrants.class.getModule();
-        Map<Module, Map<String, Set<Module>>> exports = new HashMap<>();
-        Map<Module, Map<String, Set<Module>>> opens = new HashMap<>();
         for (ChronicleModuleAccess.Grant grant : ChronicleModuleAccess.requiredOpens()) {
             Module source = ModuleLayer.boot().findModule(grant.module()).orElseThrow(() ->
                     new IllegalStateException("module " + grant.module() + " not found"));
-            (grant.open() ? opens : exports).computeIfAbsent(source, m -> new HashMap<>())
-                    .put(grant.pkg(), Set.of(agent));
-            exports.computeIfAbsent(source, m -> new HashMap<>());
-        }
-        for (Module source : exports.keySet()) {
-            instrumentation.redefineModule(source, Set.of(), exports.getOrDefault(source, Map.of()),
-                    opens.getOrDefault(source, Map.of()), Set.of(), Map.of());
+            Map<String, Set<Module>> toAgent = Map.of(grant.pkg(), Set.of(agent));
+            instrumentation.redefineModule(source, Set.of(), grant.open() ? Map.of() : toAgent,
+                    grant.open() ? toAgent : Map.of(), Set.of(), Map.of());
         }
     }
 }
