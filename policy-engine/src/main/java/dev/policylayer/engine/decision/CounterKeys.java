@@ -9,6 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * key. Keys that do not depend on the call are built once, so the hot path hands the store the same String.
  */
 final class CounterKeys {
+    /** Tool names whose key is kept; callers choose names, so past this keys are built per call instead. */
+    private static final int MAX_CACHED_NAMES = 4096;
+
     private final Limit limit;
     private final String fixedKey;
     private final String grantKey;
@@ -29,11 +32,22 @@ final class CounterKeys {
             return fixedKey;
         }
         return switch (limit.scope()) {
-            case TOOL -> perName.computeIfAbsent(call.tool(), tool -> compose("tool", tool));
+            case TOOL -> toolKey(call.tool());
             // A call with no session (a stateless server) is counted with its grant: documented fallback.
             case SESSION -> call.session() == null ? grantKey : compose("session", call.session());
             default -> grantKey;
         };
+    }
+
+    private String toolKey(String tool) {
+        String key = perName.get(tool);
+        if (key == null) {
+            key = compose("tool", tool);
+            if (perName.size() < MAX_CACHED_NAMES) {
+                perName.putIfAbsent(tool, key);
+            }
+        }
+        return key;
     }
 
     private String compose(String scope, String identity) {
