@@ -18,6 +18,7 @@ import java.util.Set;
  */
 public final class Policy {
     private final boolean defaultAllow;
+    private final List<String> hide;
     private final Set<String> hiddenNames;
     private final List<ToolNamePattern> hiddenPatterns;
     private final boolean hideAll;
@@ -30,6 +31,7 @@ public final class Policy {
     public Policy(boolean defaultAllow, List<String> hide, List<Limit> allToolsLimits, List<ToolRule> tools,
                   List<PatternLimit> patternLimits) {
         this.defaultAllow = defaultAllow;
+        this.hide = List.copyOf(hide);
         this.patternLimits = List.copyOf(patternLimits);
         Set<String> names = new HashSet<>();
         List<ToolNamePattern> patterns = new ArrayList<>();
@@ -63,13 +65,18 @@ public final class Policy {
         }
         // Most specific first; the sort is stable, so document order breaks ties.
         globs.sort(Comparator.comparingInt((Map.Entry<ToolNamePattern, ToolRule> e) -> -e.getKey().literalLength()));
-        this.exactRules = Map.copyOf(exact);
+        this.exactRules = java.util.Collections.unmodifiableMap(exact); // document order, for explain
         this.globRules = List.copyOf(globs);
         this.everyTool = star;
     }
 
     public boolean defaultAllow() {
         return defaultAllow;
+    }
+
+    /** The {@code hide} entries as written (names, globs, {@code "*"}). */
+    public List<String> hide() {
+        return hide;
     }
 
     public boolean isHidden(String tool) {

@@ -1,0 +1,96 @@
+package dev.policylayer.cli;
+
+import dev.policylayer.engine.load.EffectivePolicy;
+import dev.policylayer.engine.load.PolicyLoadException;
+import dev.policylayer.engine.load.PolicyLoader;
+import dev.policylayer.engine.settings.Settings;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * The commands, with Unix exit codes: 0 success, 1 the policy is invalid, 2 the command line is wrong.
+ */
+public final class Cli {
+    static final int OK = 0;
+    static final int INVALID = 1;
+    static final int USAGE = 2;
+    static final String HELP = """
+            usage: java -jar policylayer.jar <command> [arguments]
+
+            commands:
+              validate <policy>    check a policy file; print every problem (exit 1 if any)
+              explain <policy>     say in words what the policy allows, denies, hides and limits
+              simulate <policy> --tool NAME [--args JSON] [--times N] [--session ID]
+                                   the decisions a series of identical calls would get
+              help                 this text
+
+            As an agent: java -javaagent:policylayer.jar -Dpolicylayer.policy=policy.json -jar app.jar
+            """;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public Cli(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public int run(String[] args) {
+        if (args.length == 0) {
+            err.print(HELP);
+            return USAGE;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "help", "--help", "-h" -> {
+                out.print(HELP);
+                return OK;
+            }
+            case "validate" -> {
+                return withPolicy(rest, "validate", policy -> {
+                    out.println("OK: " + policy.source() + ": " + policy.ruleCount() + " rules, sha256 "
+                            + policy.hash());
+                    return OK;
+                });
+            }
+            case "explain" -> {
+                return withPolicy(rest, "explain", policy -> {
+                    out.print(new Explanation(policy.policy()).text());
+                    return OK;
+                });
+            }
+            case "simulate" -> {
+                return Simulation.run(rest, out, err);
+            }
+            default -> {
+                err.println("unknown command \"" + args[0] + "\"");
+                err.print(HELP);
+                return USAGE;
+            }
+        }
+    }
+
+    interface PolicyCommand {
+        int run(EffectivePolicy policy);
+    }
+
+    private int withPolicy(String[] args, String command, PolicyCommand action) {
+        if (args.length != 1) {
+            err.println(command + " takes one argument: the policy file");
+            return USAGE;
+        }
+        EffectivePolicy policy = load(args[0], err);
+        return policy == null ? INVALID : action.run(policy);
+    }
+
+    /** The policy in {@code file}, or null with every problem printed to {@code err}. */
+    static EffectivePolicy load(String file, PrintStream err) {
+        try {
+            return PolicyLoader.load(Settings.of(Map.of("policylayer.policy", file)));
+        } catch (PolicyLoadException invalid) {
+            invalid.problems().forEach(problem -> err.println(problem.describe()));
+            return null;
+        }
+    }
+}

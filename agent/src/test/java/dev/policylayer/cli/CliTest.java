@@ -1,0 +1,83 @@
+package dev.policylayer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user meets it: output, errors and exit codes. */
+class CliTest {
+    private static final String POLICY = """
+            {"version":"1","default":"deny","hide":["delete_account"],
+             "tools":{"search":{"rate_limit":{"max":2,"window":"minute"}},
+                      "pay":{"deny_if":[{"path":"args.amount","op":"gt","value":100}]},
+                      "drop":{"action":"deny"}}}""";
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return new Cli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+                StandardCharsets.UTF_8)).run(args);
+    }
+
+    private Path policy(String json) throws Exception {
+        return Files.writeString(dir.resolve("policy.json"), json);
+    }
+
+    @Test
+    void validateSaysOkOrListsEveryProblem() throws Exception {
+        assertEquals(0, run("validate", policy(POLICY).toString()));
+        assertTrue(out.toString().startsWith("OK: "), out.toString());
+        Path bad = Files.writeString(dir.resolve("bad.json"), "{\"version\":\"1\",\"tools\":{\"x\":{\"deny-if\":[]}}}");
+        assertEquals(1, run("validate", bad.toString()));
+        String problems = err.toString();
+        assertTrue(problems.contains("at /default: missing \"default\""), problems);
+        assertTrue(problems.contains("did you mean \"deny_if\"?"), problems);
+    }
+
+    @Test
+    void explainTellsWhatThePolicyDoes() throws Exception {
+        assertEquals(0, run("explain", policy(POLICY).toString()));
+        String text = out.toString();
+        assertTrue(text.startsWith("Tools the policy does not list are DENIED."), text);
+        assertTrue(text.contains("HIDDEN from tools/list, and denied when called by name: delete_account."), text);
+        assertTrue(text.contains("Tool \"pay\" is ALLOWED, but:"), text);
+        assertTrue(text.contains("is denied when args.amount gt 100"), text);
+        assertTrue(text.contains("Tool \"drop\" is listed but every call is DENIED"), text);
+        assertTrue(text.indexOf("\"search\"") < text.indexOf("\"pay\""), "in the document's order: " + text);
+    }
+
+    @Test
+    void simulateCountsLikeTheAgent() throws Exception {
+        assertEquals(0, run("simulate", policy(POLICY).toString(), "--tool", "search", "--times", "3"));
+        String[] lines = out.toString().split("\\R");
+        assertEquals(3, lines.length, out.toString());
+        assertTrue(lines[0].startsWith("1\tALLOW\t/tools/search"), lines[0]);
+        assertTrue(lines[2].startsWith("3\tDENY\t/tools/search/rate_limit\t"), lines[2]);
+        out.reset();
+        assertEquals(0, run("simulate", policy(POLICY).toString(), "--tool", "pay", "--args", "{\"amount\": \"500\"}"));
+        assertTrue(out.toString().startsWith("1\tDENY\t/tools/pay/deny_if/0"), out.toString());
+    }
+
+    @Test
+    void aWrongCommandLineIsAUsageError() throws Exception {
+        assertEquals(2, run());
+        assertEquals(2, run("frobnicate"));
+        assertEquals(2, run("validate"));
+        assertEquals(2, run("simulate", policy(POLICY).toString()));
+        assertEquals(2, run("simulate", policy(POLICY).toString(), "--tool", "pay", "--args", "[1"));
+        assertEquals(2, run("simulate", policy(POLICY).toString(), "--tool", "pay", "--times", "0"));
+        assertEquals(0, run("--help"));
+        assertTrue(out.toString().contains("usage: java -jar policylayer.jar"));
+    }
+}
