@@ -7,6 +7,7 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
@@ -43,7 +44,9 @@ public final class McpInstrumentation {
     private static AgentBuilder builder() {
         // ByteBuddy's default ignores synthetic methods: the server choke points are synthetic lambdas, so only
         // finalizers may be ignored, or the advice would silently never apply.
-        return new AgentBuilder.Default(new ByteBuddy().ignore(isDefaultFinalizer()))
+        // Advice only inlines into existing method bodies, so Byte Buddy's type validation (a cost paid on the
+        // application's thread as each SDK class loads) has nothing to check.
+        return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED).ignore(isDefaultFinalizer()))
                 .disableClassFormatChanges()
                 .with(new Failures())
                 .type(ChokePoints.SERVERS)
