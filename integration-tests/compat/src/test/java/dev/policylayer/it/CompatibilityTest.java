@@ -10,9 +10,12 @@ import dev.policylayer.it.harness.ForkedJvm;
 import dev.policylayer.it.harness.Json;
 import dev.policylayer.it.harness.StdioServer;
 import dev.policylayer.it.harness.StdioServer.ToolResult;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The agent beside the app's own Jackson 3 and Byte Buddy, and on the newest JDK. */
@@ -45,15 +48,36 @@ class CompatibilityTest {
         }
     }
 
+    /** {@code JDK25_HOME}, else a JDK 25 installed beside the JDK running the tests (its {@code release} file says). */
+    private static Optional<Path> jdk25() throws IOException {
+        String configured = System.getenv("JDK25_HOME");
+        if (configured != null) {
+            return Optional.of(Path.of(configured, "bin", "java")).filter(Files::isExecutable);
+        }
+        Path installed = Path.of(System.getProperty("java.home")).toRealPath().getParent();
+        try (Stream<Path> jdks = Files.list(installed)) {
+            return jdks.filter(jdk -> isVersion25(jdk.resolve("release"))).map(jdk -> jdk.resolve("bin/java"))
+                    .filter(Files::isExecutable).findFirst();
+        }
+    }
+
+    private static boolean isVersion25(Path release) {
+        try {
+            return Files.readAllLines(release).stream().anyMatch(line -> line.startsWith("JAVA_VERSION=\"25"));
+        } catch (IOException unreadable) {
+            return false;
+        }
+    }
+
     @Test
     void theAgentWorksOnJdk25() throws Exception {
-        Path java25 = Path.of(System.getProperty("it.jdk25.home", ""), "bin", "java");
-        if (!Files.isExecutable(java25)) {
-            System.out.println("SKIPPED theAgentWorksOnJdk25: no JDK 25 at " + java25);
+        Optional<Path> java25 = jdk25();
+        if (java25.isEmpty()) {
+            System.out.println("SKIPPED theAgentWorksOnJdk25: no JDK 25 beside this JDK and JDK25_HOME is not set");
         }
-        assumeTrue(Files.isExecutable(java25), "no JDK 25 at " + java25);
+        assumeTrue(java25.isPresent(), "no JDK 25 beside this JDK and JDK25_HOME is not set");
         try (StdioServer server = new StdioServer(ForkedJvm.of(FixtureServer.class.getName())
-                .java(java25)
+                .java(java25.get())
                 .withAgent(ForkedJvm.policyFile(POLICY))
                 .start())) {
             assertEnforced(server);
