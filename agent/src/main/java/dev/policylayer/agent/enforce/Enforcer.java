@@ -12,6 +12,11 @@ import dev.policylayer.engine.decision.Reservation;
 import dev.policylayer.engine.decision.Side;
 import dev.policylayer.engine.decision.ToolCall;
 import dev.policylayer.engine.decision.Verdict;
+import dev.policylayer.engine.reload.LivePolicy;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,25 +29,35 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Enforcer implements GateDelegate {
     static final String DENIED = "[POLICY DENIED] ";
     static final String APPROVAL = "[APPROVAL REQUIRED] ";
+    static final String MALFORMED_RULE = "(malformed call)";
+    static final String AGENT_ERROR_RULE = "(agent error)";
+    static final String NO_POLICY_RULE = "(no policy, fail open)";
 
-    private final PolicyEngine engine;
+    private final LivePolicy live;
     private final boolean monitor;
+    private final DecisionListener listener;
+    private final KnownServers servers;
     private final Map<Object, String> clientIds = new WeakHashMap<>();
     private final AtomicLong nextClientId = new AtomicLong();
 
     /**
-     * @param engine  decides every call
-     * @param monitor decide and log, but block nothing ({@code policylayer.mode=monitor})
+     * @param live     the policy in force, followed across reloads; its engine may be null (fail open)
+     * @param monitor  decide and log, but block nothing ({@code policylayer.mode=monitor})
+     * @param listener hears every decision (audit, metrics, flight recorder)
+     * @param servers  where servers seen are kept, to tell their clients when the hide list changes
      */
-    public Enforcer(PolicyEngine engine, boolean monitor) {
-        this.engine = engine;
+    public Enforcer(LivePolicy live, boolean monitor, DecisionListener listener, KnownServers servers) {
+        this.live = live;
         this.monitor = monitor;
+        this.listener = listener;
+        this.servers = servers;
     }
 
     @Override
     public Object onServerCall(Object server, Object context, Object params) {
         SdkBridge sdk = null;
         try {
+            servers.add(server);
             sdk = SdkBridges.of(server);
             ToolRequest request = SdkBridge.fromParams(params);
             return decide(sdk, request, Side.SERVER, sdk.sessionId(context));
@@ -63,11 +78,20 @@ public final class Enforcer implements GateDelegate {
     }
 
     private Object decide(SdkBridge sdk, ToolRequest request, Side side, String session) {
+        long start = System.nanoTime();
+        PolicyEngine engine = live.current();
         if (request.name() == null || request.malformed() != null) {
-            String why = request.name() == null ? "the call names no tool" : request.malformed();
-            return deny(sdk, "call denied: " + why, side, request.name());
+            String why = "call denied: " + (request.name() == null ? "the call names no tool" : request.malformed());
+            record(start, side, request, session, "deny", MALFORMED_RULE, "malformed", why, engine);
+            return deny(sdk, why, side, request.name());
+        }
+        if (engine == null) {
+            record(start, side, request, session, "allow", NO_POLICY_RULE, "", "", null);
+            return null; // no policy in force and policylayer.fail=open
         }
         Decision decision = engine.decide(new ToolCall(request.name(), request.arguments(), side, session));
+        record(start, side, request, session, decision.verdict().name().toLowerCase(Locale.ROOT), decision.rule(),
+                decision.allowed() ? "" : reason(decision), decision.allowed() ? "" : decision.message(), engine);
         if (decision.allowed()) {
             Reservation reservation = decision.reservation();
             return reservation == Reservation.NONE ? null : new Settlement(reservation, sdk);
@@ -90,6 +114,57 @@ public final class Enforcer implements GateDelegate {
         return answer(sdk, side, DENIED + message);
     }
 
+    private void record(long start, Side side, ToolRequest request, String session, String verdict, String rule,
+                        String reason, String message, PolicyEngine engine) {
+        if (listener == DecisionListener.NONE) {
+            return;
+        }
+        long latency = System.nanoTime() - start;
+        try {
+            boolean enforced = !monitor || verdict.equals("allow");
+            String hash = engine == null || engine.policy() == null ? null : engine.policy().hash();
+            listener.decided(new DecisionRecord(System.currentTimeMillis(), side.tag(), request.name(), verdict,
+                    rule, reason, message, enforced, session, keys(request.arguments()), hash, latency));
+        } catch (RuntimeException | LinkageError failure) {
+            AgentLog.errorOnce("record-" + failure.getClass().getName(), "could not record a decision", failure);
+        }
+    }
+
+    /** The sorted top-level keys, capped: a call with a million keys must not cost a million-key sort. */
+    private static List<String> keys(Map<String, Object> arguments) {
+        if (arguments == null || arguments.isEmpty()) {
+            return List.of();
+        }
+        List<String> keys = new ArrayList<>(Math.min(arguments.size(), DecisionRecord.MAX_KEYS + 1));
+        for (String key : arguments.keySet()) {
+            if (keys.size() == DecisionRecord.MAX_KEYS) {
+                Collections.sort(keys);
+                keys.add("(" + (arguments.size() - DecisionRecord.MAX_KEYS) + " more)");
+                return keys;
+            }
+            keys.add(key);
+        }
+        Collections.sort(keys);
+        return keys;
+    }
+
+    /** What kind of rule denied the call: the last named part of its pointer, or the special rule itself. */
+    static String reason(Decision decision) {
+        if (decision.verdict() == Verdict.APPROVAL_REQUIRED) {
+            return "approval";
+        }
+        String rule = decision.rule();
+        if (!rule.startsWith("/")) {
+            return rule.replace("(", "").replace(")", "").replace(' ', '_');
+        }
+        for (String kind : new String[] {"deny_if", "require", "limits", "rate_limit", "action"}) {
+            if (rule.contains("/" + kind)) {
+                return kind;
+            }
+        }
+        return "rule";
+    }
+
     /** The denial as the call's result: server side from where a tool would answer, client side at once. */
     private static Replacement answer(SdkBridge sdk, Side side, String text) {
         Object result = sdk.errorResult(text);
@@ -100,6 +175,8 @@ public final class Enforcer implements GateDelegate {
     private Object failClosed(SdkBridge sdk, Side side, Throwable failure) {
         AgentLog.errorOnce("call-" + side.tag() + "-" + failure.getClass().getName(), "could not decide a "
                 + side.tag() + "-side tool call; denying it", failure);
+        record(System.nanoTime(), side, new ToolRequest(null, Map.of(), null), null, "deny", AGENT_ERROR_RULE,
+                "agent_error", "the policy agent could not check this call", null);
         if (monitor || sdk == null) {
             return null; // nothing to build a denial with (or nothing to block): the call goes through
         }
@@ -141,8 +218,12 @@ public final class Enforcer implements GateDelegate {
 
     @Override
     public Object filterList(Object mono, Object owner) {
+        servers.add(owner);
         try {
-            return SdkBridges.of(owner).filterTools(mono, tool -> !engine.isHidden(tool));
+            return SdkBridges.of(owner).filterTools(mono, tool -> {
+                PolicyEngine engine = live.current();
+                return engine == null || !engine.isHidden(tool);
+            });
         } catch (RuntimeException | LinkageError failure) {
             AgentLog.errorOnce("list-" + failure.getClass().getName(), "could not filter a tools/list result; hidden"
                     + " tools may be listed (calls to them are still denied)", failure);

@@ -6,6 +6,8 @@ import dev.policylayer.agent.log.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -23,6 +25,14 @@ import net.bytebuddy.utility.JavaModule;
  * class loader what it instrumented, and warns loudly when an SDK class holds none of the expected methods.
  */
 public final class McpInstrumentation {
+    /** What was instrumented so far, for the metrics: side, class and class loader. */
+    private static final List<String> INSTRUMENTED = new CopyOnWriteArrayList<>();
+
+    /** The choke points instrumented so far, one line each. */
+    public static List<String> instrumented() {
+        return List.copyOf(INSTRUMENTED);
+    }
+
 
     private McpInstrumentation() {
     }
@@ -92,6 +102,7 @@ public final class McpInstrumentation {
             } else {
                 AgentLog.info("instrumented " + side + " " + callName + (lists > 0 ? " and " + listName : "")
                         + " in " + where);
+                INSTRUMENTED.add(side + " " + where);
             }
             return builder.visit(callVisitor).visit(listVisitor);
         }

@@ -143,6 +143,31 @@ public final class SdkBridge {
         return invoke(r.doOnCancel, observed, onCancel);
     }
 
+    /**
+     * Tells the clients of {@code server} that its tool list changed, so they list again (the hide list
+     * changed). Fire and forget: a server with no session, or one that cannot notify (the stateless server),
+     * is skipped. Returns whether a notification was sent off.
+     */
+    public boolean notifyToolsListChanged(Object server, Consumer<Throwable> onError) {
+        // Looked up on the first public class up the hierarchy: 0.8's AsyncServerImpl is package-private, and
+        // a method found on it could not be invoked from here (the call still dispatches to the subclass).
+        Class<?> visible = server.getClass();
+        while (visible != null && !java.lang.reflect.Modifier.isPublic(visible.getModifiers())) {
+            visible = visible.getSuperclass();
+        }
+        Method notify = visible == null ? null : optionalMethod(visible, "notifyToolsListChanged");
+        if (notify == null) {
+            return false;
+        }
+        Object mono = invoke(notify, server);
+        if (mono == null) {
+            return false;
+        }
+        Consumer<Object> ignore = done -> { };
+        invoke(reactor().subscribe, mono, ignore, onError);
+        return true;
+    }
+
     /** The {@code Mono<ListToolsResult>} with the tools {@code visible} refuses removed. */
     public Object filterTools(Object mono, Predicate<String> visible) {
         Function<Object, Object> filter = result -> filtered(result, visible);
@@ -267,8 +292,10 @@ public final class SdkBridge {
         final Method doOnCancel;
         final Method subscribeOn;
         final Method boundedElastic;
+        final Method subscribe;
 
         Reactor(Class<?> mono) {
+            subscribe = method(mono, "subscribe", Consumer.class, Consumer.class);
             just = method(mono, "just", Object.class);
             map = method(mono, "map", Function.class);
             doOnSuccess = method(mono, "doOnSuccess", Consumer.class);

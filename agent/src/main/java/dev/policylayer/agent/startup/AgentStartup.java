@@ -1,22 +1,36 @@
 package dev.policylayer.agent.startup;
 
+import dev.policylayer.agent.audit.AuditLog;
+import dev.policylayer.agent.enforce.DecisionListener;
+import dev.policylayer.agent.enforce.DecisionListeners;
+import dev.policylayer.agent.enforce.KnownServers;
 import dev.policylayer.agent.instrument.McpInstrumentation;
 import dev.policylayer.agent.instrument.SdkClassWatcher;
 import dev.policylayer.agent.log.AgentLog;
+import dev.policylayer.agent.metrics.AgentMetrics;
+import dev.policylayer.agent.metrics.FlightRecorderEvents;
+import dev.policylayer.agent.metrics.MetricsRegistration;
 import dev.policylayer.engine.PolicyEngine;
-import dev.policylayer.engine.counter.CounterStore;
 import dev.policylayer.engine.load.LoadedPolicy;
 import dev.policylayer.engine.load.PolicyLoadException;
 import dev.policylayer.engine.load.PolicyLoader;
+import dev.policylayer.engine.reload.LivePolicy;
 import dev.policylayer.engine.settings.AgentOptions;
 import dev.policylayer.engine.settings.Settings;
 import dev.policylayer.engine.settings.SettingsSources;
+import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Starts the agent: settings, policy, counters, the gate, the instrumentation, in that order. At premain the
@@ -74,28 +88,56 @@ public final class AgentStartup {
 
     /** Loads the policy and hands the gate its enforcer: from here on, instrumented calls are decided. */
     private static void enforce(Settings settings, AgentOptions options, Instrumentation instrumentation) {
-        PolicyEngine engine = engine(settings, options, instrumentation);
-        if (engine != null) {
-            GateInstaller.install(engine, options.mode() == AgentOptions.Mode.MONITOR);
+        LazyCounters counters = new LazyCounters(options, instrumentation);
+        AgentMetrics metrics = new AgentMetrics();
+        metrics.chokePointsFrom(McpInstrumentation::instrumented);
+        Function<LoadedPolicy, PolicyEngine> factory = policy -> PolicyEngine.create(policy,
+                policy.hasLimits() ? counters.get() : null, options.grant());
+        Supplier<PolicyEngine> initial = () -> engine(settings, options, factory, counters);
+        KnownServers servers = new KnownServers();
+        Optional<Path> file = PolicyLoader.policyFile(settings);
+        LivePolicy live;
+        if (file.isPresent() && options.reload()) {
+            live = LivePolicy.following(file.get(), settings, initial, factory, new ReloadReporter(servers, metrics));
+            PolicyWatch.start(live);
+        } else {
+            live = LivePolicy.fixed(initial.get());
         }
+        metrics.policyInForce(live.current(), false);
+        List<DecisionListener> listeners = new ArrayList<>();
+        listeners.add(metrics);
+        listeners.add(FlightRecorderEvents.listener());
+        options.audit().ifPresent(target -> {
+            try {
+                AuditLog audit = AuditLog.start(target, options.auditMaxBytes(), options.grant());
+                metrics.auditDroppedFrom(audit::dropped);
+                listeners.add(audit);
+                AgentLog.info("decision audit to " + target);
+            } catch (IOException | RuntimeException unwritable) {
+                AgentLog.error("the decision audit cannot be written to " + target + " (" + unwritable
+                        + "); calls are still enforced, but not audited");
+            }
+        });
+        MetricsRegistration.registerInBackground(metrics);
+        GateInstaller.install(live, options.mode() == AgentOptions.Mode.MONITOR, DecisionListeners.of(listeners),
+                servers);
     }
 
-    /** The engine to enforce with; null when the policy failed to load and {@code policylayer.fail=open}. */
-    private static PolicyEngine engine(Settings settings, AgentOptions options, Instrumentation instrumentation) {
+    /**
+     * The start-up engine: the policy's, a fail-closed one when it cannot be loaded, or null when it cannot
+     * be loaded and {@code policylayer.fail=open}.
+     */
+    private static PolicyEngine engine(Settings settings, AgentOptions options,
+                                       Function<LoadedPolicy, PolicyEngine> factory, LazyCounters counters) {
         String mode = options.mode().name().toLowerCase(java.util.Locale.ROOT);
         String fail = options.fail().name().toLowerCase(java.util.Locale.ROOT);
         try {
             LoadedPolicy policy = PolicyLoader.load(settings);
-            CounterStore counters = null;
-            if (policy.hasLimits()) {
-                grantChronicleAccess(instrumentation);
-                counters = CounterStores.open(options);
-            }
+            PolicyEngine engine = factory.apply(policy);
             AgentLog.info("policy " + policy.source() + " (" + policy.ruleCount() + " rules, sha256 "
                     + policy.hash().substring(0, 12) + "), mode " + mode + ", fail " + fail + ", counters "
-                    + (counters == null ? "none" : options.counters().map(p -> "shared file " + p)
-                    .orElse("in this JVM")) + ", grant " + options.grant());
-            return PolicyEngine.create(policy, counters, options.grant());
+                    + counters.describe() + ", grant " + options.grant() + reloadNote(settings, options));
+            return engine;
         } catch (PolicyLoadException invalid) {
             if (options.fail() == AgentOptions.FailMode.OPEN) {
                 AgentLog.warn("the policy could not be loaded and policylayer.fail=open: every tool call is ALLOWED");
@@ -119,14 +161,8 @@ public final class AgentStartup {
         }
     }
 
-    /** Without these the counter store fails to open, and calls with limits are denied saying so. */
-    private static void grantChronicleAccess(Instrumentation instrumentation) {
-        try {
-            ChronicleModuleGrants.grant(instrumentation);
-        } catch (RuntimeException refused) {
-            AgentLog.error("could not open the JDK internals the counters need (" + refused + "); calls with"
-                    + " limits will be denied");
-        }
+    private static String reloadNote(Settings settings, AgentOptions options) {
+        return PolicyLoader.policyFile(settings).isPresent() && options.reload() ? ", reload on edit" : "";
     }
 
     private static void logProblems(PolicyLoadException invalid) {

@@ -1,5 +1,6 @@
 package dev.policylayer.agent.startup;
 
+import dev.policylayer.agent.log.AgentLog;
 import dev.policylayer.engine.counter.ChronicleModuleAccess;
 import java.lang.instrument.Instrumentation;
 import java.util.Map;
@@ -12,6 +13,16 @@ import java.util.Set;
 final class ChronicleModuleGrants {
 
     private ChronicleModuleGrants() {
+    }
+
+    /** Without these the counter store fails to open, and calls with limits are denied saying so. */
+    static void grantOrLog(Instrumentation instrumentation) {
+        try {
+            grant(instrumentation);
+        } catch (RuntimeException refused) {
+            AgentLog.error("could not open the JDK internals the counters need (" + refused + "); calls with"
+                    + " limits will be denied");
+        }
     }
 
     static void grant(Instrumentation instrumentation) {

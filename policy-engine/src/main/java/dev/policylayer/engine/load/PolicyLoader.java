@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Loads the policy the settings name: a file ({@code .json}, or {@code .yaml}/{@code .yml}), inline JSON in
@@ -26,6 +27,13 @@ public final class PolicyLoader {
     static final String POLICY = "policylayer.policy";
 
     private PolicyLoader() {
+    }
+
+    /** The policy file the settings name, if the policy comes from a file (not inline JSON or properties). */
+    public static Optional<Path> policyFile(Settings settings) {
+        String policySetting = settings.get(POLICY).map(String::trim).orElse("");
+        return policySetting.isEmpty() || policySetting.startsWith("{") ? Optional.empty()
+                : Optional.of(Path.of(policySetting));
     }
 
     public static EffectivePolicy load(Settings settings) throws PolicyLoadException {

@@ -11,10 +11,12 @@ import java.util.Optional;
  * (enforce, fail closed) and is reported in {@link #problems()}, so a typo never weakens enforcement.
  */
 public record AgentOptions(Mode mode, FailMode fail, String grant, Optional<Path> counters, int counterKeys,
-                           Optional<String> audit, boolean reload, List<String> problems) {
+                           Optional<String> audit, long auditMaxBytes, boolean reload, List<String> problems) {
 
     public static final String DEFAULT_GRANT = "default";
     public static final int DEFAULT_COUNTER_KEYS = 100_000;
+    /** An audit file past this size is rotated to {@code <file>.1} (one previous file is kept). */
+    public static final long DEFAULT_AUDIT_MAX_BYTES = 100L * 1024 * 1024;
 
     /** {@code policylayer.mode}. */
     public enum Mode {
@@ -60,6 +62,21 @@ public record AgentOptions(Mode mode, FailMode fail, String grant, Optional<Path
             }
         }
         Optional<String> audit = settings.get("policylayer.audit").map(String::trim).filter(a -> !a.isEmpty());
+        long auditMaxBytes = DEFAULT_AUDIT_MAX_BYTES;
+        Optional<String> maxText = settings.get("policylayer.audit.max-bytes");
+        if (maxText.isPresent()) {
+            try {
+                auditMaxBytes = Long.parseLong(maxText.get().trim());
+                if (auditMaxBytes < 4096) {
+                    problems.add("policylayer.audit.max-bytes must be at least 4096, got " + auditMaxBytes
+                            + "; using " + DEFAULT_AUDIT_MAX_BYTES);
+                    auditMaxBytes = DEFAULT_AUDIT_MAX_BYTES;
+                }
+            } catch (NumberFormatException notANumber) {
+                problems.add("policylayer.audit.max-bytes must be a whole number of bytes, got \"" + maxText.get()
+                        + "\"; using " + DEFAULT_AUDIT_MAX_BYTES);
+            }
+        }
         boolean reload = true;
         Optional<String> reloadText = settings.get("policylayer.reload").map(s -> s.trim().toLowerCase(Locale.ROOT));
         if (reloadText.isPresent()) {
@@ -70,7 +87,7 @@ public record AgentOptions(Mode mode, FailMode fail, String grant, Optional<Path
                         + "\"; using true");
             }
         }
-        return new AgentOptions(mode, fail, grant, counters, keys, audit, reload, problems);
+        return new AgentOptions(mode, fail, grant, counters, keys, audit, auditMaxBytes, reload, problems);
     }
 
     private static <E extends Enum<E>> E choice(Settings settings, String key, Class<E> type, E safe,

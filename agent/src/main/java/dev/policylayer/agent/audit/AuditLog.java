@@ -1,0 +1,122 @@
+package dev.policylayer.agent.audit;
+
+import dev.policylayer.agent.enforce.DecisionListener;
+import dev.policylayer.agent.enforce.DecisionRecord;
+import dev.policylayer.agent.log.AgentLog;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The decision audit ({@code policylayer.audit}): one JSON line per decision, written by a daemon thread from
+ * a bounded queue. A tool call never waits for the disk: when the queue is full the line is dropped and
+ * counted, and the writer records how many were lost (an {@code audit_lines_dropped} line, a log warning and
+ * the JMX attribute). At exit the queue is drained, for at most {@link #DRAIN_MILLIS}.
+ */
+public final class AuditLog implements DecisionListener {
+    static final int QUEUE_SIZE = 8192;
+    static final long DRAIN_MILLIS = 2000;
+
+    private final BlockingQueue<DecisionRecord> queue;
+    private final AuditSink sink;
+    private final String grant;
+    private final LongAdder dropped = new LongAdder();
+    private final Thread writer;
+    private volatile boolean closing;
+    private long droppedReported;
+
+    AuditLog(AuditSink sink, String grant, int queueSize) {
+        this.queue = new ArrayBlockingQueue<>(queueSize);
+        this.sink = sink;
+        this.grant = grant;
+        this.writer = new Thread(this::writeLoop, "policylayer-audit");
+        writer.setDaemon(true);
+    }
+
+    /**
+     * Starts the audit to {@code target}: {@code stderr}, or a file path.
+     *
+     * @throws IOException when the file cannot be opened (the caller logs it; calls are still enforced)
+     */
+    public static AuditLog start(String target, long maxBytes, String grant) throws IOException {
+        AuditSink sink = target.equalsIgnoreCase("stderr") ? new StderrSink()
+                : new RotatingFileSink(Path.of(target), maxBytes);
+        AuditLog log = new AuditLog(sink, grant, QUEUE_SIZE);
+        log.startWriter();
+        Runtime.getRuntime().addShutdownHook(new Thread(log::close, "policylayer-audit-close"));
+        return log;
+    }
+
+    void startWriter() {
+        writer.start();
+    }
+
+    @Override
+    public void decided(DecisionRecord decision) {
+        if (closing || !queue.offer(decision)) {
+            dropped.increment();
+        }
+    }
+
+    /** Lines lost so far because the queue was full (or the audit could not be written). */
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    private void writeLoop() {
+        while (!closing || !queue.isEmpty()) {
+            try {
+                DecisionRecord next = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (next != null) {
+                    write(AuditLine.of(next, grant));
+                    for (DecisionRecord more = queue.poll(); more != null; more = queue.poll()) {
+                        write(AuditLine.of(more, grant));
+                    }
+                }
+                reportDrops();
+                sink.flush();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IOException | RuntimeException failure) {
+                AgentLog.errorOnce("audit-write", "could not write the audit log; lines are being lost", failure);
+            }
+        }
+    }
+
+    private void write(String line) {
+        try {
+            sink.write(line);
+        } catch (IOException | RuntimeException failure) {
+            dropped.increment();
+            AgentLog.errorOnce("audit-write", "could not write the audit log; lines are being lost", failure);
+        }
+    }
+
+    private void reportDrops() throws IOException {
+        long total = dropped.sum();
+        if (total > droppedReported) {
+            long lost = total - droppedReported;
+            droppedReported = total;
+            sink.write(AuditLine.dropped(lost, total));
+            AgentLog.warn("audit queue full: " + lost + " decision lines dropped (" + total + " in all); calls"
+                    + " were not slowed");
+        }
+    }
+
+    /** Stops taking lines, writes what is queued (bounded by {@link #DRAIN_MILLIS}) and closes the sink. */
+    void close() {
+        closing = true;
+        try {
+            writer.join(DRAIN_MILLIS);
+            sink.close();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (IOException failure) {
+            AgentLog.errorOnce("audit-close", "could not close the audit log", failure);
+        }
+    }
+}

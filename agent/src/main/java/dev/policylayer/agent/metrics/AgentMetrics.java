@@ -1,0 +1,152 @@
+package dev.policylayer.agent.metrics;
+
+import dev.policylayer.agent.enforce.DecisionListener;
+import dev.policylayer.agent.enforce.DecisionRecord;
+import dev.policylayer.engine.PolicyEngine;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Counts decisions for JMX. Adders, not locks: every tool call passes through here. Tool names come from
+ * callers, so per-tool counts stop growing at {@link #MAX_TOOLS} names (a hostile client cannot fill the heap).
+ */
+public final class AgentMetrics implements DecisionListener, AgentMXBean {
+    static final int MAX_TOOLS = 1000;
+    private static final String OTHER = "(other)";
+
+    private final LongAdder seen = new LongAdder();
+    private final LongAdder allowed = new LongAdder();
+    private final LongAdder denied = new LongAdder();
+    private final Map<String, LongAdder> deniedByReason = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> callsByTool = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> deniedByTool = new ConcurrentHashMap<>();
+    private final LongAdder reloads = new LongAdder();
+    private final LongAdder reloadsRejected = new LongAdder();
+    private volatile Supplier<List<String>> chokePoints = List::of;
+    private volatile String policySource = "(none)";
+    private volatile String policyHash = "";
+    private volatile String policyLoadedAt = "";
+    private volatile LongSupplier auditDropped = () -> 0;
+
+    @Override
+    public void decided(DecisionRecord decision) {
+        seen.increment();
+        String tool = decision.tool() == null ? "(no name)" : decision.tool();
+        count(callsByTool, tool);
+        if (decision.allowed()) {
+            allowed.increment();
+        } else {
+            denied.increment();
+            deniedByReason.computeIfAbsent(decision.reason(), r -> new LongAdder()).increment();
+            count(deniedByTool, tool);
+        }
+    }
+
+    private static void count(Map<String, LongAdder> counts, String tool) {
+        LongAdder adder = counts.get(tool);
+        if (adder == null) {
+            String key = counts.size() >= MAX_TOOLS ? OTHER : tool;
+            adder = counts.computeIfAbsent(key, k -> new LongAdder());
+        }
+        adder.increment();
+    }
+
+    /** A policy came into force (at start-up or by reload). */
+    public void policyInForce(PolicyEngine engine, boolean reload) {
+        if (reload) {
+            reloads.increment();
+        }
+        policySource = engine == null || engine.policy() == null ? "(no valid policy)" : engine.policy().source();
+        policyHash = engine == null || engine.policy() == null ? "" : engine.policy().hash();
+        policyLoadedAt = Instant.now().toString();
+    }
+
+    public void reloadRejected() {
+        reloadsRejected.increment();
+    }
+
+    public void chokePointsFrom(Supplier<List<String>> instrumented) {
+        chokePoints = instrumented;
+    }
+
+    public void auditDroppedFrom(LongSupplier dropped) {
+        auditDropped = dropped;
+    }
+
+    @Override
+    public long getCallsSeen() {
+        return seen.sum();
+    }
+
+    @Override
+    public long getAllowed() {
+        return allowed.sum();
+    }
+
+    @Override
+    public long getDenied() {
+        return denied.sum();
+    }
+
+    @Override
+    public Map<String, Long> getDeniedByReason() {
+        return snapshot(deniedByReason);
+    }
+
+    @Override
+    public Map<String, Long> getCallsByTool() {
+        return snapshot(callsByTool);
+    }
+
+    @Override
+    public Map<String, Long> getDeniedByTool() {
+        return snapshot(deniedByTool);
+    }
+
+    @Override
+    public String getPolicySource() {
+        return policySource;
+    }
+
+    @Override
+    public String getPolicyHash() {
+        return policyHash;
+    }
+
+    @Override
+    public String getPolicyLoadedAt() {
+        return policyLoadedAt;
+    }
+
+    @Override
+    public long getPolicyReloads() {
+        return reloads.sum();
+    }
+
+    @Override
+    public long getPolicyReloadsRejected() {
+        return reloadsRejected.sum();
+    }
+
+    @Override
+    public List<String> getChokePoints() {
+        return List.copyOf(chokePoints.get());
+    }
+
+    @Override
+    public long getAuditLinesDropped() {
+        return auditDropped.getAsLong();
+    }
+
+    private static Map<String, Long> snapshot(Map<String, LongAdder> counts) {
+        Map<String, Long> copy = new TreeMap<>();
+        counts.forEach((key, adder) -> copy.put(key, adder.sum()));
+        return copy;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.policylayer.agent.metrics;
+
+import jdk.jfr.Category;
+import jdk.jfr.Description;
+import jdk.jfr.Enabled;
+import jdk.jfr.Event;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
+import jdk.jfr.Timespan;
+
+/**
+ * One decision on a flight recording's timeline. Off unless a recording enables it
+ * ({@code dev.policylayer.Decision#enabled=true}), so a recording the user did not set up for us costs
+ * nothing. Like the audit log it carries argument keys, never values.
+ */
+@Name("dev.policylayer.Decision")
+@Label("Tool Call Decision")
+@Category({"PolicyLayer"})
+@Description("A tools/call decided by the PolicyLayer agent")
+@Enabled(false)
+@StackTrace(false)
+final class DecisionEvent extends Event {
+    @Label("Side")
+    String side;
+    @Label("Tool")
+    String tool;
+    @Label("Verdict")
+    String verdict;
+    @Label("Rule")
+    String rule;
+    @Label("Reason")
+    String reason;
+    @Label("Enforced")
+    boolean enforced;
+    @Label("Session")
+    String session;
+    @Label("Argument Keys")
+    String argumentKeys;
+    @Label("Policy Hash")
+    String policyHash;
+    @Label("Decision Latency")
+    @Timespan(Timespan.NANOSECONDS)
+    long latency;
+}
