@@ -9,7 +9,8 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * The commands, with Unix exit codes: 0 success, 1 the policy is invalid, 2 the command line is wrong.
+ * The commands, with Unix exit codes: 0 success, 1 the policy (or counter file) is invalid or unreadable,
+ * 2 the command line is wrong.
  */
 public final class Cli {
     static final int OK = 0;
@@ -23,6 +24,8 @@ public final class Cli {
               explain <policy>     say in words what the policy allows, denies, hides and limits
               simulate <policy> --tool NAME [--args JSON] [--times N] [--session ID]
                                    the decisions a series of identical calls would get
+              counters <file>      the counters in a shared counter file (policylayer.counters) and
+                                   what counts in each window now; read-only, safe while JVMs run
               help                 this text
 
             As an agent: java -javaagent:policylayer.jar -Dpolicylayer.policy=policy.json -jar app.jar
@@ -62,6 +65,9 @@ public final class Cli {
             }
             case "simulate" -> {
                 return Simulation.run(rest, out, err);
+            }
+            case "counters" -> {
+                return CounterListing.run(rest, out, err);
             }
             default -> {
                 err.println("unknown command \"" + args[0] + "\"");

@@ -29,7 +29,17 @@ public final class PolicyEngine {
      * @param grant the identity {@code grant}-scoped counters belong to ({@code policylayer.grant})
      */
     public static PolicyEngine create(LoadedPolicy policy, CounterStore counters, String grant) {
-        return new PolicyEngine(policy, new Evaluator(policy.policy(), counters, grant), null);
+        return create(policy, counters, grant, false);
+    }
+
+    /**
+     * As {@link #create(LoadedPolicy, CounterStore, String)}; with {@code uncountedAllows} (the agent's
+     * {@code policylayer.fail=open}) a limit the store cannot count lets the call through, saying so in the
+     * decision's message, instead of denying it.
+     */
+    public static PolicyEngine create(LoadedPolicy policy, CounterStore counters, String grant,
+                                      boolean uncountedAllows) {
+        return new PolicyEngine(policy, new Evaluator(policy.policy(), counters, grant, uncountedAllows), null);
     }
 
     /**

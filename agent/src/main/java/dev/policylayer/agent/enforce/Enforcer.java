@@ -93,6 +93,9 @@ public final class Enforcer implements GateDelegate {
         record(start, side, request, session, decision.verdict().name().toLowerCase(Locale.ROOT), decision.rule(),
                 decision.allowed() ? "" : reason(decision), decision.allowed() ? "" : decision.message(), engine);
         if (decision.allowed()) {
+            if (decision.message().startsWith(Decision.UNCOUNTED_PREFIX)) {
+                AgentLog.warnOnce("uncounted", "calls are let through uncounted: " + decision.message());
+            }
             Reservation reservation = decision.reservation();
             return reservation == Reservation.NONE ? null : new Settlement(reservation, sdk);
         }

@@ -92,7 +92,8 @@ public final class AgentStartup {
         AgentMetrics metrics = new AgentMetrics();
         metrics.chokePointsFrom(McpInstrumentation::instrumented);
         Function<LoadedPolicy, PolicyEngine> factory = policy -> PolicyEngine.create(policy,
-                policy.hasLimits() ? counters.get() : null, options.grant());
+                policy.hasLimits() ? counters.get() : null, options.grant(),
+                options.fail() == AgentOptions.FailMode.OPEN);
         Supplier<PolicyEngine> initial = () -> engine(settings, options, factory, counters);
         KnownServers servers = new KnownServers();
         Optional<Path> file = PolicyLoader.policyFile(settings);

@@ -30,7 +30,9 @@ final class CounterStores {
                 opening.complete(store);
             } catch (Throwable failure) {
                 AgentLog.error("counters could not be opened" + options.counters().map(p -> " at " + p).orElse("")
-                        + ": " + failure.getMessage() + "; every call with a limit will be denied");
+                        + ": " + failure.getMessage() + "; every call with a limit will be "
+                        + (options.fail() == AgentOptions.FailMode.OPEN ? "ALLOWED uncounted (policylayer.fail=open)"
+                        : "denied"));
                 opening.completeExceptionally(failure);
             }
         }, "policylayer-counters-open");

@@ -34,7 +34,7 @@ import net.openhft.chronicle.map.MapEntry;
 public final class ChronicleCounterStore implements CounterStore {
     /** Bytes the map reserves per key on average (UTF-8 of counter name, scope and window). */
     static final int AVERAGE_KEY_BYTES = 64;
-    private static final String HEADER_KEY = "\u0000policylayer-counters";
+    static final String HEADER_KEY = "\u0000policylayer-counters";
     private static final long MAGIC = 0x504C_434E_5452_3031L; // "PLCNTR01"
     private static final long LAYOUT = ((long) CounterBlock.RING << 32) | CounterBlock.VALUE_BYTES;
     private static final long RECLAIM_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -52,6 +52,7 @@ public final class ChronicleCounterStore implements CounterStore {
     private final int maxKeys;
     private final Path file;
     private final Object fileKey;
+    private final long fileSize;
     private final String where;
     private final ConcurrentHashMap<String, Slot> cache = new ConcurrentHashMap<>();
     private final LongAdder inFlight = new LongAdder();
@@ -62,12 +63,13 @@ public final class ChronicleCounterStore implements CounterStore {
     private long lastReclaim = System.nanoTime();
 
     private ChronicleCounterStore(ChronicleMap<CharSequence, byte[]> map, Clock clock, int maxKeys, Path file,
-                                  Object fileKey) {
+                                  Object fileKey, long fileSize) {
         this.map = map;
         this.clock = clock;
         this.maxKeys = maxKeys;
         this.file = file;
         this.fileKey = fileKey;
+        this.fileSize = fileSize;
         this.where = file == null ? "in-memory counter store" : "counter file " + file;
         this.nextFileCheck = System.nanoTime() + FILE_CHECK_PERIOD_NANOS;
     }
@@ -84,7 +86,7 @@ public final class ChronicleCounterStore implements CounterStore {
             map.close();
             throw e;
         }
-        return new ChronicleCounterStore(map, clock, maxKeys, null, null);
+        return new ChronicleCounterStore(map, clock, maxKeys, null, null, 0);
     }
 
     /**
@@ -112,8 +114,8 @@ public final class ChronicleCounterStore implements CounterStore {
                     + " it is created again on the next start.", e);
         }
         try {
-            Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-            return new ChronicleCounterStore(map, clock, maxKeys, path, key);
+            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+            return new ChronicleCounterStore(map, clock, maxKeys, path, attributes.fileKey(), attributes.size());
         } catch (IOException | RuntimeException e) {
             map.close();
             FileUsers.leave(path);
@@ -127,11 +129,22 @@ public final class ChronicleCounterStore implements CounterStore {
      */
     private static ChronicleMap<CharSequence, byte[]> openFile(Path path, int maxKeys, boolean alone)
             throws IOException {
-        boolean exists = Files.exists(path) && Files.size(path) > 0;
+        long sizeBefore = Files.exists(path) ? Files.size(path) : 0;
+        boolean exists = sizeBefore > 0;
+        if (exists) {
+            CounterFileHeader.check(path);
+        }
         ChronicleMap<CharSequence, byte[]> map = exists && alone
                 ? builder(maxKeys).recoverPersistedTo(path.toFile(), false)
                 : builder(maxKeys).createPersistedTo(path.toFile());
         try {
+            if (exists && Files.size(path) > sizeBefore) {
+                // Chronicle lays a file out at full size when it creates it; one that had to grow just to open
+                // was cut short, and what it counted is gone. Refuse it rather than restart limits from zero.
+                throw new CounterStoreOpenException("counter file " + path + " was cut short (" + sizeBefore
+                        + " bytes); its counts are lost. Stop every process using it and delete it (it is"
+                        + " created again on the next start).", null);
+            }
             checkHeader(map, "counter file " + path);
             if (exists && alone) {
                 clearPins(map);
@@ -313,11 +326,16 @@ public final class ChronicleCounterStore implements CounterStore {
         nextFileCheck = System.nanoTime() + FILE_CHECK_PERIOD_NANOS;
         String why;
         try {
-            Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
-            if (key == null || key.equals(fileKey)) {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            Object key = attributes.fileKey();
+            if (key != null && !key.equals(fileKey)) {
+                why = "counter file " + file + " was replaced while in use";
+            } else if (attributes.size() < fileSize) {
+                // Touching the mapping past the new end would fault: stop using it before anything does.
+                why = "counter file " + file + " was cut short while in use";
+            } else {
                 return null;
             }
-            why = "counter file " + file + " was replaced while in use";
         } catch (NoSuchFileException e) {
             why = "counter file " + file + " was deleted while in use";
         } catch (IOException e) {
@@ -464,7 +482,7 @@ public final class ChronicleCounterStore implements CounterStore {
 
     // ---------------------------------------------------------------- opening
 
-    private static ChronicleMapBuilder<CharSequence, byte[]> builder(int maxKeys) {
+    static ChronicleMapBuilder<CharSequence, byte[]> builder(int maxKeys) {
         // Room for the header and a margin: Chronicle sizes by averages, the cap is enforced by count.
         long entries = maxKeys + maxKeys / 4L + 16;
         return ChronicleMapBuilder.of(CharSequence.class, byte[].class)
@@ -503,6 +521,19 @@ public final class ChronicleCounterStore implements CounterStore {
                         + " this process; fix its permissions (every process sharing it needs both) or use another"
                         + " file.", null);
             }
+        }
+    }
+
+    /** Whether an existing map was laid out by this version (never writes). */
+    static boolean hasOurHeader(ChronicleMap<CharSequence, byte[]> map) {
+        try (ExternalMapQueryContext<CharSequence, byte[], ?> context = map.queryContext(HEADER_KEY)) {
+            context.readLock().lock();
+            MapEntry<CharSequence, byte[]> entry = context.entry();
+            if (entry == null || entry.value().size() != CounterBlock.VALUE_BYTES) {
+                return false;
+            }
+            long block = block(entry);
+            return OffHeap.read(block) == MAGIC && OffHeap.read(block + Long.BYTES) == LAYOUT;
         }
     }
 

@@ -22,6 +22,8 @@ public record Decision(Verdict verdict, String tool, String rule, String message
     public static final String DEFAULT_DENY_RULE = "(default deny)";
     public static final String DEFAULT_ALLOW_RULE = "(default allow)";
     public static final String POLICY_ERROR_RULE = "(policy error)";
+    /** How an allowed call's message starts when a limit could not be counted and the agent fails open. */
+    public static final String UNCOUNTED_PREFIX = "allowed without counting: ";
 
     public Decision {
         Objects.requireNonNull(verdict, "verdict");

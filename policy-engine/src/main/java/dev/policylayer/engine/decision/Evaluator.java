@@ -31,12 +31,22 @@ public final class Evaluator {
 
     private final Policy policy;
     private final CounterStore counters;
+    private final boolean uncountedAllows;
     private final Map<Limit, CounterKeys> keys = new IdentityHashMap<>();
     private final ConcurrentHashMap<String, ToolPlan> plans = new ConcurrentHashMap<>();
 
     public Evaluator(Policy policy, CounterStore counters, String grant) {
+        this(policy, counters, grant, false);
+    }
+
+    /**
+     * @param uncountedAllows whether a limit the store cannot count (file deleted, store full) lets the call
+     *                        through ({@code policylayer.fail=open}) instead of denying it (the default)
+     */
+    public Evaluator(Policy policy, CounterStore counters, String grant, boolean uncountedAllows) {
         this.policy = policy;
         this.counters = counters;
+        this.uncountedAllows = uncountedAllows;
         List<Limit> all = new ArrayList<>(policy.allToolsLimits());
         policy.patternLimits().forEach(p -> all.add(p.limit()));
         policy.toolRules().forEach(rule -> all.addAll(rule.limits()));
@@ -110,6 +120,7 @@ public final class Evaluator {
     }
 
     private Decision acquireEach(ToolCall call, ToolPlan plan, HeldReservation held) {
+        String uncounted = null;
         for (int i = 0; i < plan.limits.length; i++) {
             Limit limit = plan.limits[i];
             long amount = limit.increment();
@@ -127,6 +138,10 @@ public final class Evaluator {
             }
             String key = keys.get(limit).keyFor(call);
             Acquisition acquisition = counters.tryAcquire(key, limit.spec(), amount);
+            if (acquisition.failure() != null && uncountedAllows) {
+                uncounted = "the limit " + limit.summary() + " could not be counted (" + acquisition.failure() + ")";
+                continue;
+            }
             if (!acquisition.granted()) {
                 held.refund();
                 String why = acquisition.failure() != null
@@ -136,7 +151,8 @@ public final class Evaluator {
             }
             held.hold(limit, key, amount, acquisition.ticket());
         }
-        return new Decision(Verdict.ALLOW, call.tool(), plan.allowRule, "allowed", held, null);
+        return new Decision(Verdict.ALLOW, call.tool(), plan.allowRule, uncounted == null ? "allowed"
+                : Decision.UNCOUNTED_PREFIX + uncounted + " and policylayer.fail=open", held, null);
     }
 
     /** Units to add, -1 when the argument is missing, not a number, negative or too large. */

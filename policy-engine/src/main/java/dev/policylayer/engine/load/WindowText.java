@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads and writes limit windows: {@code minute}, {@code 60}, {@code "90s"}, {@code "15m"}, {@code "24h"}. */
-final class WindowText {
+public final class WindowText {
     static final String EXPECTED = "expected one of second, minute, hour, day, a number of seconds,"
             + " or a duration like 90s, 15m, 24h, 7d";
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*([smhd])");
@@ -63,7 +63,7 @@ final class WindowText {
     }
 
     /** {@code 60s}, {@code 1h}, {@code 1d}: the largest whole unit. */
-    static String format(long millis) {
+    public static String format(long millis) {
         long seconds = millis / SECOND;
         if (seconds % 86400 == 0) {
             return seconds / 86400 + "d";

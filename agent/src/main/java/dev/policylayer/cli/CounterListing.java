@@ -1,0 +1,44 @@
+package dev.policylayer.cli;
+
+import dev.policylayer.engine.counter.CounterFileReader;
+import dev.policylayer.engine.counter.CounterReading;
+import dev.policylayer.engine.counter.CounterStoreOpenException;
+import dev.policylayer.engine.load.WindowText;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code counters <file>}: what a shared counter file holds now, read while the agent's JVMs run. */
+final class CounterListing {
+
+    private CounterListing() {
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length != 1 || args[0].startsWith("-")) {
+            err.println("counters takes one argument: the shared counter file (policylayer.counters)");
+            return Cli.USAGE;
+        }
+        List<CounterReading> readings;
+        try {
+            readings = CounterFileReader.read(Path.of(args[0]), Clock.systemUTC());
+        } catch (CounterStoreOpenException unreadable) {
+            err.println(unreadable.getMessage());
+            return Cli.INVALID;
+        }
+        if (readings.isEmpty()) {
+            out.println("no counters in " + args[0]);
+            return Cli.OK;
+        }
+        String format = "%-24s %-8s %-24s %-8s %-8s %s%n";
+        out.printf(format, "COUNTER", "SCOPE", "WHOSE", "WINDOW", "KIND", "IN WINDOW");
+        for (CounterReading r : readings) {
+            out.printf(format, r.counter(), r.scope(), r.whose().isEmpty() ? "-" : r.whose(),
+                    WindowText.format(r.windowMillis()), r.algorithm().name().toLowerCase(Locale.ROOT),
+                    r.inWindow().toPlainString());
+        }
+        return Cli.OK;
+    }
+}

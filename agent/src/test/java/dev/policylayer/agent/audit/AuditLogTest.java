@@ -1,0 +1,89 @@
+package dev.policylayer.agent.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.policylayer.agent.enforce.DecisionRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditLogTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFullQueueDropsAndCountsLinesInsteadOfBlockingTheCall() throws Exception {
+        CountDownLatch diskIsSlow = new CountDownLatch(1);
+        List<String> written = new CopyOnWriteArrayList<>();
+        AuditSink stuck = new AuditSink() {
+            @Override
+            public void write(String line) throws IOException {
+                try {
+                    diskIsSlow.await();
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                written.add(line);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        AuditLog audit = new AuditLog(stuck, "g", 4);
+        audit.startWriter();
+        for (int i = 0; i < 20; i++) {
+            audit.decided(record("tool" + i)); // returns at once although the writer is stuck
+        }
+        // One line is held by the stuck writer, four wait in the queue, the rest are dropped.
+        assertTrue(audit.dropped() >= 15 && audit.dropped() <= 16, "dropped " + audit.dropped());
+        long dropped = audit.dropped();
+        diskIsSlow.countDown();
+        audit.close();
+        assertEquals(20 - dropped, written.stream().filter(l -> l.contains("\"verdict\"")).count(), written.toString());
+        String report = written.stream().filter(l -> l.contains("audit_lines_dropped")).findFirst().orElseThrow();
+        assertTrue(report.contains("\"count\":" + dropped), report);
+    }
+
+    @Test
+    void theFileIsRotatedPastItsCapKeepingOnePreviousFile() throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        AuditLog audit = new AuditLog(new RotatingFileSink(file, 4096), "g", 1024);
+        audit.startWriter();
+        for (int i = 0; i < 100; i++) {
+            audit.decided(record("tool" + i));
+        }
+        audit.close();
+        Path previous = dir.resolve("audit.jsonl.1");
+        assertTrue(Files.exists(previous));
+        assertTrue(Files.size(file) <= 4096 + 512 && Files.size(previous) <= 4096 + 512,
+                Files.size(file) + " / " + Files.size(previous));
+        List<String> newest = Files.readAllLines(file);
+        assertTrue(newest.get(newest.size() - 1).contains("\"tool\":\"tool99\""), newest.toString());
+        assertEquals(0, audit.dropped());
+    }
+
+    @Test
+    void aLineIsOneJsonObjectWithKeysAndNoValues() {
+        String line = AuditLine.of(record("echo"), "team-a");
+        assertTrue(line.startsWith("{\"ts\":\"") && line.endsWith("}") && !line.contains("\n"), line);
+        assertTrue(line.contains("\"argument_keys\":[\"amount\",\"note\"]"), line);
+        assertTrue(line.contains("\"grant\":\"team-a\""), line);
+    }
+
+    private static DecisionRecord record(String tool) {
+        return new DecisionRecord(System.currentTimeMillis(), "server", tool, "deny", "/tools/x/action", "action",
+                "tool \"" + tool + "\" denied", true, "s1", List.of("amount", "note"), "ab12", 1234);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.policylayer.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.policylayer.it.fixture.FixtureServer;
+import dev.policylayer.it.harness.ForkedJvm;
+import dev.policylayer.it.harness.StdioServer;
+import dev.policylayer.it.harness.StdioServer.ToolResult;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A shared counter file that is damaged, cut short or deleted under a running server: calls with limits are
+ * denied saying why (or let through uncounted with {@code policylayer.fail=open}), calls without limits go on,
+ * and nothing crashes or hangs.
+ */
+class CounterFileFailuresTest {
+    private static final String POLICY = "{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"limited\":"
+            + "{\"limits\":[{\"counter\":\"limited\",\"max\":5,\"window\":\"1h\"}]}}}";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFileOfAnotherProgramDeniesLimitedCallsAtOnceAndSaysWhich() throws Exception {
+        Path counters = dir.resolve("counters.dat");
+        Files.writeString(counters, "these are not counters\n".repeat(1000));
+        try (StdioServer server = start(counters, "closed")) {
+            ToolResult limited = server.call("limited", "{}");
+            assertTrue(limited.denied() && limited.text().contains("cannot be counted")
+                    && limited.text().contains("not a counter file"), limited.toString());
+            assertEquals(new ToolResult(false, "echo: hi"), server.call("echo", "{\"text\":\"hi\"}"));
+            assertTrue(server.jvm().stderrLines().stream().anyMatch(l -> l.contains("counters could not be opened at "
+                    + counters)), server.jvm().describe());
+        }
+    }
+
+    @Test
+    void aZeroedFileIsRefusedWithoutWaitingForChronicle() throws Exception {
+        Path counters = dir.resolve("counters.dat");
+        Files.write(counters, new byte[1 << 20]); // Chronicle alone would wait a minute for a header here
+        try (StdioServer server = start(counters, "closed")) {
+            long start = System.nanoTime();
+            ToolResult limited = server.call("limited", "{}");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(limited.denied() && limited.text().contains("not a counter file"), limited.toString());
+            assertTrue(millis < 20_000, "decided in " + millis + " ms");
+        }
+    }
+
+    @Test
+    void aTruncatedFileDeniesLimitedCallsAndTheServerKeepsWorking() throws Exception {
+        Path counters = dir.resolve("counters.dat");
+        try (StdioServer server = start(counters, "closed")) {
+            assertFalse(server.call("limited", "{}").isError());
+        }
+        try (RandomAccessFile file = new RandomAccessFile(counters.toFile(), "rw")) {
+            file.setLength(4096); // the header survives, the segments are gone
+        }
+        try (StdioServer server = start(counters, "closed")) {
+            ToolResult limited = server.call("limited", "{}");
+            assertTrue(limited.denied() && limited.text().contains("was cut short"), limited.toString());
+            assertEquals(new ToolResult(false, "echo: hi"), server.call("echo", "{\"text\":\"hi\"}"));
+        }
+    }
+
+    @Test
+    void aFileCutShortWhileInUseIsLeftAloneBeforeItCanFault() throws Exception {
+        Path counters = dir.resolve("counters.dat");
+        try (StdioServer server = start(counters, "closed")) {
+            assertFalse(server.call("limited", "{}").isError());
+            try (RandomAccessFile file = new RandomAccessFile(counters.toFile(), "rw")) {
+                file.setLength(4096);
+            }
+            Thread.sleep(1200); // the store looks at its file about once a second
+            ToolResult limited = server.call("limited", "{}");
+            assertTrue(limited.denied() && limited.text().contains("was cut short while in use"), limited.toString());
+            assertEquals(new ToolResult(false, "echo: hi"), server.call("echo", "{\"text\":\"hi\"}"));
+        }
+    }
+
+    @Test
+    void aFileDeletedWhileInUseStopsCountingAndDenies() throws Exception {
+        Path counters = dir.resolve("counters.dat");
+        try (StdioServer server = start(counters, "closed")) {
+            assertFalse(server.call("limited", "{}").isError());
+            Files.delete(counters);
+            Thread.sleep(1200); // the store looks at its file about once a second
+            ToolResult limited = server.call("limited", "{}");
+            assertTrue(limited.denied() && limited.text().contains("was deleted while in use"), limited.toString());
+        }
+    }
+
+    @Test
+    void failOpenLetsLimitedCallsThroughUncountedWithAWarning() throws Exception {
+        Path counters = dir.resolve("counters.dat");
+        try (StdioServer server = start(counters, "open")) {
+            assertFalse(server.call("limited", "{}").isError());
+            Files.delete(counters);
+            Thread.sleep(1200);
+            assertEquals(new ToolResult(false, "limited ran"), server.call("limited", "{}"));
+            assertTrue(server.jvm().stderrLines().stream().anyMatch(l -> l.contains("let through uncounted")
+                    && l.contains("was deleted while in use")), server.jvm().describe());
+        }
+    }
+
+    private static StdioServer start(Path counters, String fail) throws Exception {
+        return new StdioServer(ForkedJvm.of(FixtureServer.class.getName())
+                .withAgent(ForkedJvm.policyFile(POLICY)).option("-Dpolicylayer.counters=" + counters)
+                .option("-Dpolicylayer.fail=" + fail).start());
+    }
+}
