@@ -14,15 +14,17 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * A Spring AI app ({@link SpringAiApp}) started with {@code -javaagent:policylayer.jar} and no code change: its MCP
  * tool callbacks, run by Spring AI's own tool loop, are hidden, denied, argument-checked and rate-limited by the
  * agent's client-side instrumentation of the MCP SDK release this Spring AI release brings. The MCP server child
  * runs without the agent, so everything denied here was denied inside the Spring AI app, and the child's run log
- * proves it never reached the tool.
+ * proves it never reached the tool. One subclass per MCP client flavour.
  */
-class SpringAiToolCallingTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ToolCallbacksUnderTheAgent {
     static final String POLICY = """
             {
               "version": "1",
@@ -35,19 +37,25 @@ class SpringAiToolCallingTest {
               }
             }""";
 
-    private static Path runLog;
-    private static List<String> offered;
+    private Path runLog;
+    private List<String> offered;
     /** What the model reads for each call of {@link SpringAiApp#script()}, in order. */
-    private static List<String> responses;
-    private static List<String> appStderr;
+    private List<String> responses;
+    /** What the strict tool loop threw for {@link SpringAiApp#STRICT_CALL}. */
+    private String strictThrown;
+    private List<String> appStderr;
+
+    /** {@code sync} or {@code async}: which MCP client, and which Spring AI callbacks, the app uses. */
+    abstract String flavour();
 
     @BeforeAll
     @SuppressWarnings("unchecked")
-    static void runTheApp() throws Exception {
+    void runTheApp() throws Exception {
         runLog = Files.createTempFile("runlog-", ".txt");
         try (ForkedJvm app = ForkedJvm.of(SpringAiApp.class.getName())
                 .withAgent(ForkedJvm.policyFile(POLICY))
                 .option("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+                .argument(flavour())
                 .argument(runLog.toString())
                 .start()) {
             offered = (List<String>) Json.object(app.nextLine(60)).get("tools");
@@ -57,6 +65,9 @@ class SpringAiToolCallingTest {
                 assertEquals(call.getKey(), line.get("call"), line.toString());
                 responses.add((String) line.get("response"));
             }
+            Map<String, Object> strict = Json.object(app.nextLine(60));
+            assertEquals(SpringAiApp.STRICT_CALL.getKey(), strict.get("call"), strict.toString());
+            strictThrown = (String) strict.get("thrown");
             assertEquals(Map.of("done", true), Json.object(app.nextLine(60)));
             assertEquals(0, app.waitFor(30), app.describe());
             appStderr = app.stderrLines();
@@ -64,7 +75,7 @@ class SpringAiToolCallingTest {
     }
 
     @AfterAll
-    static void deleteRunLog() throws Exception {
+    void deleteRunLog() throws Exception {
         Files.deleteIfExists(runLog);
     }
 
@@ -108,6 +119,31 @@ class SpringAiToolCallingTest {
         assertEquals(List.of("echo", "limited", "limited"), toolsThatRan());
     }
 
+    /**
+     * Spring AI's MCP callbacks (1.0 to 2.0) throw {@code ToolExecutionException} on an {@code isError} result, and
+     * the default exception processor hands the model the exception's message instead: the denial arrives wrapped
+     * as {@code Error calling tool: [TextContent[..., text=[POLICY DENIED] ...]]} (the SDK's record toString), not
+     * as bare text starting with {@code [POLICY DENIED]}. The model still reads the whole denial.
+     */
+    @Test
+    void theModelReadsTheDenialInsideSpringAisToolErrorMessage() {
+        for (String denied : List.of(responses.get(1), responses.get(2), responses.get(5))) {
+            assertTrue(denied.startsWith("Error calling tool: [TextContent[") && denied.contains("text=[POLICY DENIED] "),
+                    denied);
+        }
+    }
+
+    /**
+     * With {@code spring.ai.tools.throw-exception-on-error=true} the same denial is not shown to the model: the tool
+     * loop throws it at the app (the chat call fails). The tool still never runs.
+     */
+    @Test
+    void aToolLoopSetToThrowFailsTheCallWithTheDenialInstead() throws Exception {
+        assertTrue(strictThrown.startsWith("ToolExecutionException: Error calling tool: ")
+                && strictThrown.contains("[POLICY DENIED] Schema changes go through migrations."), strictThrown);
+        assertFalse(toolsThatRan().contains("drop_table"), toolsThatRan().toString());
+    }
+
     /** Spring AI 1.0 offers {@code <client name>_<tool>}, later releases the MCP tool name itself. */
     private static boolean offers(String offeredName, String mcpName) {
         return offeredName.equals(mcpName) || offeredName.endsWith("_" + mcpName);
@@ -121,7 +157,7 @@ class SpringAiToolCallingTest {
         assertTrue(response.contains("[POLICY DENIED] ") && response.contains(because), response);
     }
 
-    private static List<String> toolsThatRan() throws Exception {
+    private List<String> toolsThatRan() throws Exception {
         return Files.readAllLines(runLog);
     }
 }
