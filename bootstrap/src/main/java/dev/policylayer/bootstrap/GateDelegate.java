@@ -32,4 +32,14 @@ public interface GateDelegate {
 
     /** A tools/list result {@code Mono} (server or client side): returns it with hidden tools removed. */
     Object filterList(Object mono, Object owner);
+
+    /**
+     * A framework's own MCP client (LangChain4j's {@code DefaultMcpClient.executeTool}) is about to call a tool,
+     * synchronously. Same contract as {@link #onServerCall}; a {@link Replacement} holds the method's own
+     * return value (a denial as text or as the framework's result type).
+     */
+    Object onDirectCall(Object client, Object request);
+
+    /** The synchronous call of {@link #onDirectCall} returned {@code result} or threw: settle the token. */
+    void afterDirectCall(Object token, Object result, Throwable thrown);
 }

@@ -76,4 +76,33 @@ public final class ToolCallGate {
             return returned;
         }
     }
+
+    /** Framework client call enter (LangChain4j): see {@link GateDelegate#onDirectCall}. */
+    public static Object directCall(Object client, Object request) {
+        GateDelegate d = delegate;
+        if (d == null) {
+            return null;
+        }
+        try {
+            return d.onDirectCall(client, request);
+        } catch (Throwable unexpected) {
+            return null;
+        }
+    }
+
+    /** Framework client call exit: the replacement when denied, else the result, after settling its quota. */
+    public static Object afterDirectCall(Object entered, Object returned, Throwable thrown) {
+        if (entered instanceof Replacement replacement) {
+            return replacement.value();
+        }
+        GateDelegate d = delegate;
+        if (entered != null && d != null) {
+            try {
+                d.afterDirectCall(entered, returned, thrown);
+            } catch (Throwable unexpected) {
+                // the quota stays spent: the safe side
+            }
+        }
+        return returned;
+    }
 }

@@ -1,11 +1,11 @@
 package dev.policylayer.agent.enforce;
 
+import dev.policylayer.agent.langchain4j.LangChain4jBridge;
 import dev.policylayer.agent.log.AgentLog;
 import dev.policylayer.agent.sdk.SdkBridge;
 import dev.policylayer.agent.sdk.SdkBridges;
 import dev.policylayer.agent.sdk.ToolRequest;
 import dev.policylayer.bootstrap.GateDelegate;
-import dev.policylayer.bootstrap.Replacement;
 import dev.policylayer.engine.PolicyEngine;
 import dev.policylayer.engine.decision.Decision;
 import dev.policylayer.engine.decision.Reservation;
@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.function.Predicate;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -60,9 +61,9 @@ public final class Enforcer implements GateDelegate {
             servers.add(server);
             sdk = SdkBridges.of(server);
             ToolRequest request = SdkBridge.fromParams(params);
-            return decide(sdk, request, Side.SERVER, sdk.sessionId(context));
+            return decide(new SdkChannel(sdk, Side.SERVER), request, Side.SERVER, sdk.sessionId(context));
         } catch (RuntimeException | LinkageError failure) {
-            return failClosed(sdk, Side.SERVER, failure);
+            return failClosed(sdk == null ? null : new SdkChannel(sdk, Side.SERVER), Side.SERVER, failure);
         }
     }
 
@@ -71,19 +72,37 @@ public final class Enforcer implements GateDelegate {
         SdkBridge sdk = null;
         try {
             sdk = SdkBridges.of(client);
-            return decide(sdk, sdk.fromRequest(request), Side.CLIENT, clientId(client));
+            return decide(new SdkChannel(sdk, Side.CLIENT), sdk.fromRequest(request), Side.CLIENT, clientId(client));
         } catch (RuntimeException | LinkageError failure) {
-            return failClosed(sdk, Side.CLIENT, failure);
+            return failClosed(sdk == null ? null : new SdkChannel(sdk, Side.CLIENT), Side.CLIENT, failure);
         }
     }
 
-    private Object decide(SdkBridge sdk, ToolRequest request, Side side, String session) {
+    @Override
+    public Object onDirectCall(Object client, Object request) {
+        LangChain4jBridge bridge = null;
+        try {
+            bridge = LangChain4jBridge.of(client);
+            return decide(new LangChain4jChannel(bridge), bridge.fromRequest(request), Side.CLIENT, clientId(client));
+        } catch (RuntimeException | LinkageError failure) {
+            return failClosed(bridge == null ? null : new LangChain4jChannel(bridge), Side.CLIENT, failure);
+        }
+    }
+
+    @Override
+    public void afterDirectCall(Object token, Object result, Throwable thrown) {
+        if (token instanceof DirectSettlement settlement) {
+            settlement.settle(result, thrown);
+        }
+    }
+
+    private Object decide(CallChannel channel, ToolRequest request, Side side, String session) {
         long start = System.nanoTime();
         PolicyEngine engine = live.current();
         if (request.name() == null || request.malformed() != null) {
             String why = "call denied: " + (request.name() == null ? "the call names no tool" : request.malformed());
             record(start, side, request, session, "deny", MALFORMED_RULE, "malformed", why, engine);
-            return deny(sdk, why, side, request.name());
+            return deny(channel, why, side, request.name());
         }
         if (engine == null) {
             record(start, side, request, session, "allow", NO_POLICY_RULE, "", "", null);
@@ -97,7 +116,7 @@ public final class Enforcer implements GateDelegate {
                 AgentLog.warnOnce("uncounted", "calls are let through uncounted: " + decision.message());
             }
             Reservation reservation = decision.reservation();
-            return reservation == Reservation.NONE ? null : new Settlement(reservation, sdk);
+            return reservation == Reservation.NONE ? null : channel.hold(reservation);
         }
         if (monitor) {
             AgentLog.info("monitor: " + side.tag() + " call to tool \"" + request.name() + "\" would be "
@@ -106,15 +125,15 @@ public final class Enforcer implements GateDelegate {
             return null;
         }
         String prefix = decision.verdict() == Verdict.APPROVAL_REQUIRED ? APPROVAL : DENIED;
-        return answer(sdk, side, prefix + decision.message());
+        return channel.deny(prefix + decision.message());
     }
 
-    private Object deny(SdkBridge sdk, String message, Side side, String tool) {
+    private Object deny(CallChannel channel, String message, Side side, String tool) {
         if (monitor) {
             AgentLog.info("monitor: " + side.tag() + " call to tool \"" + tool + "\" would be denied: " + message);
             return null;
         }
-        return answer(sdk, side, DENIED + message);
+        return channel.deny(DENIED + message);
     }
 
     private void record(long start, Side side, ToolRequest request, String session, String verdict, String rule,
@@ -168,23 +187,17 @@ public final class Enforcer implements GateDelegate {
         return "rule";
     }
 
-    /** The denial as the call's result: server side from where a tool would answer, client side at once. */
-    private static Replacement answer(SdkBridge sdk, Side side, String text) {
-        Object result = sdk.errorResult(text);
-        return new Replacement(side == Side.SERVER ? sdk.monoFromWorker(result) : sdk.monoJust(result));
-    }
-
     /** The agent could not read or decide the call: deny it, and say so once in the log. */
-    private Object failClosed(SdkBridge sdk, Side side, Throwable failure) {
+    private Object failClosed(CallChannel channel, Side side, Throwable failure) {
         AgentLog.errorOnce("call-" + side.tag() + "-" + failure.getClass().getName(), "could not decide a "
                 + side.tag() + "-side tool call; denying it", failure);
         record(System.nanoTime(), side, new ToolRequest(null, Map.of(), null), null, "deny", AGENT_ERROR_RULE,
                 "agent_error", "the policy agent could not check this call", null);
-        if (monitor || sdk == null) {
+        if (monitor || channel == null) {
             return null; // nothing to build a denial with (or nothing to block): the call goes through
         }
         try {
-            return answer(sdk, side, DENIED + "the policy agent could not check this call, so it was denied ("
+            return channel.deny(DENIED + "the policy agent could not check this call, so it was denied ("
                     + failure.getClass().getSimpleName() + ")");
         } catch (RuntimeException | LinkageError alsoFailed) {
             AgentLog.errorOnce("deny-" + side.tag(), "could not build a denial for the SDK in use", alsoFailed);
@@ -220,17 +233,21 @@ public final class Enforcer implements GateDelegate {
     }
 
     @Override
-    public Object filterList(Object mono, Object owner) {
-        servers.add(owner);
+    public Object filterList(Object listed, Object owner) {
+        Predicate<String> visible = tool -> {
+            PolicyEngine engine = live.current();
+            return engine == null || !engine.isHidden(tool);
+        };
         try {
-            return SdkBridges.of(owner).filterTools(mono, tool -> {
-                PolicyEngine engine = live.current();
-                return engine == null || !engine.isHidden(tool);
-            });
+            if (listed instanceof List<?> tools) {
+                return LangChain4jBridge.filterTools(tools, visible); // a framework client's synchronous list
+            }
+            servers.add(owner);
+            return SdkBridges.of(owner).filterTools(listed, visible);
         } catch (RuntimeException | LinkageError failure) {
             AgentLog.errorOnce("list-" + failure.getClass().getName(), "could not filter a tools/list result; hidden"
                     + " tools may be listed (calls to them are still denied)", failure);
-            return mono;
+            return listed;
         }
     }
 

@@ -9,6 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import java.util.List;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -30,6 +31,9 @@ final class ChokePoints {
         "io.modelcontextprotocol.server.McpStatelessAsyncServer",
     };
     static final String CLIENT_TYPE = "io.modelcontextprotocol.client.McpAsyncClient";
+    /** LangChain4j's own MCP client (it does not use the MCP Java SDK). */
+    static final String LANGCHAIN4J_CLIENT_TYPE = "dev.langchain4j.mcp.client.DefaultMcpClient";
+    private static final String LANGCHAIN4J_REQUEST = "dev.langchain4j.agent.tool.ToolExecutionRequest";
 
     private static final ElementMatcher.Junction<MethodDescription> HANDLER_SHAPE =
             returns(named("reactor.core.publisher.Mono")).and(not(isStatic()))
@@ -47,8 +51,21 @@ final class ChokePoints {
             named("listTools").and(not(isStatic())).and(takesArgument(0, String.class))
                     .and(returns(named("reactor.core.publisher.Mono")));
 
+    /**
+     * LangChain4j: from 1.11 {@code executeTool(request)} delegates to {@code executeTool(request, context)},
+     * the leaf; before, the one-argument method is the leaf. The first of these a class declares is advised,
+     * so each call is decided once.
+     */
+    static final List<ElementMatcher.Junction<MethodDescription>> LANGCHAIN4J_CALL = List.of(
+            named("executeTool").and(takesArguments(2)).and(takesArgument(0, named(LANGCHAIN4J_REQUEST))),
+            named("executeTool").and(takesArguments(1)).and(takesArgument(0, named(LANGCHAIN4J_REQUEST))));
+    /** Both {@code listTools()} and, from 1.11, {@code listTools(context)}: filtering twice changes nothing. */
+    static final ElementMatcher.Junction<MethodDescription> LANGCHAIN4J_LIST =
+            named("listTools").and(not(isStatic())).and(returns(named("java.util.List")));
+
     static final ElementMatcher.Junction<TypeDescription> SERVERS = namedOneOf(SERVER_TYPES);
     static final ElementMatcher.Junction<TypeDescription> CLIENTS = named(CLIENT_TYPE);
+    static final ElementMatcher.Junction<TypeDescription> LANGCHAIN4J_CLIENTS = named(LANGCHAIN4J_CLIENT_TYPE);
 
     private ChokePoints() {
     }

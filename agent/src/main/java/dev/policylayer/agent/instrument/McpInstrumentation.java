@@ -60,32 +60,39 @@ public final class McpInstrumentation {
                 .disableClassFormatChanges()
                 .with(new Failures())
                 .type(ChokePoints.SERVERS)
-                .transform(new Instrument("server", "tools/call", ChokePoints.SERVER_CALL, ServerCallAdvice.class,
-                        "tools/list", ChokePoints.SERVER_LIST))
+                .transform(new Instrument("server", "tools/call", List.of(ChokePoints.SERVER_CALL),
+                        ServerCallAdvice.class, "tools/list", ChokePoints.SERVER_LIST))
                 .type(ChokePoints.CLIENTS)
-                .transform(new Instrument("client", "tools/call", ChokePoints.CLIENT_CALL, ClientCallAdvice.class,
-                        "tools/list", ChokePoints.CLIENT_LIST));
+                .transform(new Instrument("client", "tools/call", List.of(ChokePoints.CLIENT_CALL),
+                        ClientCallAdvice.class, "tools/list", ChokePoints.CLIENT_LIST))
+                .type(ChokePoints.LANGCHAIN4J_CLIENTS)
+                .transform(new Instrument("LangChain4j client", "executeTool", ChokePoints.LANGCHAIN4J_CALL,
+                        DirectCallAdvice.class, "listTools", ChokePoints.LANGCHAIN4J_LIST));
     }
 
-    /** Applies the call and list advice to one SDK class and reports what it found. */
+    /**
+     * Applies the call and list advice to one SDK class and reports what it found. The call advice goes on the
+     * first of {@code calls} the class declares (the leaf overload, where a library has several).
+     */
     private static final class Instrument implements AgentBuilder.Transformer {
         private final String side;
         private final String callName;
-        private final ElementMatcher<? super MethodDescription> call;
+        private final List<? extends ElementMatcher<? super MethodDescription>> calls;
         private final String listName;
         private final ElementMatcher<? super MethodDescription> list;
         /** Built once, when the agent starts (reading the advice's bytecode is not free). */
-        private final AsmVisitorWrapper callVisitor;
+        private final List<AsmVisitorWrapper> callVisitors;
         private final AsmVisitorWrapper listVisitor;
 
-        Instrument(String side, String callName, ElementMatcher<? super MethodDescription> call, Class<?> callAdvice,
-                   String listName, ElementMatcher<? super MethodDescription> list) {
+        Instrument(String side, String callName, List<? extends ElementMatcher<? super MethodDescription>> calls,
+                   Class<?> callAdvice, String listName, ElementMatcher<? super MethodDescription> list) {
             this.side = side;
             this.callName = callName;
-            this.call = call;
+            this.calls = calls;
             this.listName = listName;
             this.list = list;
-            this.callVisitor = Advice.to(callAdvice).on(call);
+            Advice advice = Advice.to(callAdvice);
+            this.callVisitors = calls.stream().map(call -> (AsmVisitorWrapper) advice.on(call)).toList();
             this.listVisitor = Advice.to(ListAdvice.class).on(list);
         }
 
@@ -93,18 +100,22 @@ public final class McpInstrumentation {
         public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
                                                 ClassLoader loader, JavaModule module,
                                                 ProtectionDomain protectionDomain) {
-            int calls = type.getDeclaredMethods().filter(call).size();
+            int chosen = 0;
+            while (chosen < calls.size() - 1 && type.getDeclaredMethods().filter(calls.get(chosen)).isEmpty()) {
+                chosen++;
+            }
+            int found = type.getDeclaredMethods().filter(calls.get(chosen)).size();
             int lists = type.getDeclaredMethods().filter(list).size();
             String where = type.getName() + " (class loader " + describe(loader) + ")";
-            if (calls == 0) {
-                AgentLog.warn("MCP SDK " + side + " class " + where + " has no " + callName + " choke point: "
+            if (found == 0) {
+                AgentLog.warn("MCP " + side + " class " + where + " has no " + callName + " choke point: "
                         + "tool calls through it are NOT enforced. Is this an SDK version the agent does not know?");
             } else {
                 AgentLog.info("instrumented " + side + " " + callName + (lists > 0 ? " and " + listName : "")
                         + " in " + where);
                 INSTRUMENTED.add(side + " " + where);
             }
-            return builder.visit(callVisitor).visit(listVisitor);
+            return builder.visit(callVisitors.get(chosen)).visit(listVisitor);
         }
 
         private static String describe(ClassLoader loader) {

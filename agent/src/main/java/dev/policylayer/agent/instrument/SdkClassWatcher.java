@@ -64,6 +64,7 @@ public final class SdkClassWatcher implements ClassFileTransformer {
             names.add(type.replace('.', '/'));
         }
         names.add(ChokePoints.CLIENT_TYPE.replace('.', '/'));
+        names.add(ChokePoints.LANGCHAIN4J_CLIENT_TYPE.replace('.', '/'));
         return Set.copyOf(names);
     }
 }

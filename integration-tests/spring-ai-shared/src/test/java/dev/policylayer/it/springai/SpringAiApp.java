@@ -1,6 +1,7 @@
 package dev.policylayer.it.springai;
 
 import dev.policylayer.it.fixture.FixtureServer;
+import dev.policylayer.it.fixture.JsonLine;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -80,7 +81,7 @@ public final class SpringAiApp {
             for (ToolCallback callback : mcp.callbacks()) {
                 offered.add(callback.getToolDefinition().name());
             }
-            print("{\"tools\":" + Jsonl.strings(offered) + "}");
+            print("{\"tools\":" + JsonLine.of(offered) + "}");
 
             ToolCallingChatOptions options = ToolCallingChatOptions.builder()
                     .toolCallbacks(List.of(mcp.callbacks()))
@@ -91,8 +92,8 @@ public final class SpringAiApp {
             for (Map.Entry<String, String> call : script()) {
                 Thread.sleep(PACE_MILLIS);
                 ToolExecutionResult result = toolLoop.executeToolCalls(prompt, modelAsks(++id, call, offered));
-                print("{\"call\":" + Jsonl.string(call.getKey()) + ",\"response\":"
-                        + Jsonl.string(whatTheModelReads(result)) + "}");
+                print("{\"call\":" + JsonLine.of(call.getKey()) + ",\"response\":"
+                        + JsonLine.of(whatTheModelReads(result)) + "}");
             }
 
             ToolCallingManager strictToolLoop = ToolCallingManager.builder()
@@ -107,7 +108,7 @@ public final class SpringAiApp {
             } catch (RuntimeException failedTheChatCall) {
                 thrown = failedTheChatCall.getClass().getSimpleName() + ": " + failedTheChatCall.getMessage();
             }
-            print("{\"call\":" + Jsonl.string(STRICT_CALL.getKey()) + ",\"thrown\":" + Jsonl.string(thrown) + "}");
+            print("{\"call\":" + JsonLine.of(STRICT_CALL.getKey()) + ",\"thrown\":" + JsonLine.of(thrown) + "}");
         } finally {
             mcp.close().run();
         }

@@ -1,0 +1,121 @@
+package dev.policylayer.agent.langchain4j;
+
+import dev.policylayer.agent.sdk.SdkBridgeException;
+import dev.policylayer.agent.sdk.ToolRequest;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Reads and answers LangChain4j's {@code DefaultMcpClient} calls by reflection, for every release the agent
+ * knows: {@code executeTool} returns {@code String} up to 1.5 and {@code ToolExecutionResult} from 1.6, so a
+ * denial is built as whatever this client's method returns. One bridge per client class.
+ */
+public final class LangChain4jBridge {
+    private static final ClassValue<LangChain4jBridge> BRIDGES = new ClassValue<>() {
+        @Override
+        protected LangChain4jBridge computeValue(Class<?> clientType) {
+            return new LangChain4jBridge(clientType);
+        }
+    };
+    private static final String REQUEST = "dev.langchain4j.agent.tool.ToolExecutionRequest";
+
+    private final Class<?> resultType;
+    private final Method requestName;
+    private final Method requestArguments;
+    private final Method isError;
+    private final Method builder;
+    private final Method builderIsError;
+    private final Method builderResultText;
+    private final Method build;
+
+    private LangChain4jBridge(Class<?> clientType) {
+        try {
+            Class<?> request = Class.forName(REQUEST, false, clientType.getClassLoader());
+            requestName = request.getMethod("name");
+            requestArguments = request.getMethod("arguments");
+            resultType = clientType.getMethod("executeTool", request).getReturnType();
+            if (resultType == String.class) {
+                isError = builder = builderIsError = builderResultText = build = null;
+            } else {
+                isError = resultType.getMethod("isError");
+                builder = resultType.getMethod("builder");
+                Class<?> builderType = builder.getReturnType();
+                builderIsError = builderType.getMethod("isError", boolean.class);
+                builderResultText = builderType.getMethod("resultText", String.class);
+                build = builderType.getMethod("build");
+            }
+        } catch (ClassNotFoundException | NoSuchMethodException | LinkageError unknownShape) {
+            throw new SdkBridgeException("LangChain4j's MCP client " + clientType.getName() + " has a shape the agent"
+                    + " does not know", unknownShape);
+        }
+    }
+
+    public static LangChain4jBridge of(Object client) {
+        return BRIDGES.get(client.getClass());
+    }
+
+    /** The call as the engine sees it; {@code malformed} says why when its arguments are not a JSON object. */
+    public ToolRequest fromRequest(Object request) {
+        Object name = invoke(requestName, request);
+        Object text = invoke(requestArguments, request);
+        try {
+            return new ToolRequest(name instanceof String n ? n : null,
+                    ArgumentsJson.parse(text instanceof String t ? t : null), null);
+        } catch (IOException notJson) {
+            return new ToolRequest(name instanceof String n ? n : null, Map.of(),
+                    "the arguments are not a JSON object (" + notJson.getMessage().lines().findFirst().orElse("")
+                            + ")");
+        }
+    }
+
+    /** What {@code executeTool} returns for a denial: the text, or an error {@code ToolExecutionResult}. */
+    public Object errorResult(String text) {
+        if (builder == null) {
+            return text;
+        }
+        Object b = invoke(builder, null);
+        invoke(builderIsError, b, true);
+        invoke(builderResultText, b, text);
+        return invoke(build, b);
+    }
+
+    /** Whether the call's result says the tool failed (only {@code ToolExecutionResult} can say so). */
+    public boolean isErrorResult(Object result) {
+        return isError != null && resultType.isInstance(result) && Boolean.TRUE.equals(invoke(isError, result));
+    }
+
+    /** {@code listTools()}'s list without the tools {@code visible} refuses; a new list, the original untouched. */
+    public static List<?> filterTools(List<?> tools, Predicate<String> visible) {
+        List<Object> kept = new ArrayList<>(tools.size());
+        for (Object tool : tools) {
+            Object name = invoke(nameOf(tool.getClass()), tool);
+            if (!(name instanceof String n) || visible.test(n)) {
+                kept.add(tool);
+            }
+        }
+        return kept.size() == tools.size() ? tools : kept;
+    }
+
+    private static Method nameOf(Class<?> specification) {
+        try {
+            return specification.getMethod("name");
+        } catch (NoSuchMethodException missing) {
+            throw new SdkBridgeException(specification.getName() + " has no name()", missing);
+        }
+    }
+
+    private static Object invoke(Method method, Object target, Object... arguments) {
+        try {
+            return method.invoke(target, arguments);
+        } catch (InvocationTargetException thrown) {
+            throw new SdkBridgeException("calling " + method.getName() + " failed", thrown.getCause());
+        } catch (IllegalAccessException | IllegalArgumentException wrongShape) {
+            throw new SdkBridgeException("calling " + method.getName() + " is not possible", wrongShape);
+        }
+    }
+}
