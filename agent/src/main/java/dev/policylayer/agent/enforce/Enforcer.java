@@ -176,15 +176,16 @@ public final class Enforcer implements GateDelegate {
             return "approval";
         }
         String rule = decision.rule();
+        if (rule.startsWith("policylayer.limit")) {
+            return "limits"; // a limit set by property is named by its property
+        }
         if (!rule.startsWith("/")) {
             return rule.replace("(", "").replace(")", "").replace(' ', '_');
         }
-        for (String kind : new String[] {"deny_if", "require", "limits", "rate_limit", "action"}) {
-            if (rule.contains("/" + kind)) {
-                return kind;
-            }
-        }
-        return "rule";
+        // /tools/<name>/<kind>/... or /all_tools/<kind>/...: by position, as a tool name may be anything.
+        String[] parts = rule.split("/", -1);
+        int kind = parts.length > 1 && parts[1].equals("tools") ? 3 : 2;
+        return parts.length > kind ? parts[kind] : "rule";
     }
 
     /** The agent could not read or decide the call: deny it, and say so once in the log. */
