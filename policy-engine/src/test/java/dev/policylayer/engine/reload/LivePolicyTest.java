@@ -131,7 +131,7 @@ class LivePolicyTest {
     void aPolicyThatFailedAtStartUpIsAppliedOnceFixed() throws Exception {
         Path file = write(dir.resolve("policy.json"), "{\"version\":\"1\"");
         LivePolicy live = LivePolicy.following(file, settings(file), () -> PolicyEngine.failClosed("broken"),
-                this::engine, listener());
+                this::engine, listener(), 0);
         assertEquals("(policy error)", decide(live, "echo").rule());
         write(file, DENY_ECHO);
         assertEquals("/tools/echo/action", decide(live, "echo").rule());
@@ -148,14 +148,41 @@ class LivePolicyTest {
         assertSame(engine, fixed.current());
     }
 
+    @Test
+    void betweenIntervalsOnlyAWatchersSignalMakesItLookAtTheFile() throws Exception {
+        Path file = write(dir.resolve("policy.json"), DENY_DROP);
+        long anHour = 3_600_000_000_000L;
+        LivePolicy live = LivePolicy.following(file, settings(file), () -> engine(load(file)), this::engine,
+                listener(), anHour);
+        assertEquals(Verdict.DENY, decide(live, "drop_table").verdict());
+        write(file, DENY_ECHO);
+        assertEquals(Verdict.DENY, decide(live, "drop_table").verdict(), "not looked at again within the hour");
+        live.fileChanged();
+        assertEquals(Verdict.ALLOW, decide(live, "drop_table").verdict(), "a watcher's signal is seen at once");
+    }
+
+    @Test
+    void withoutASignalTheFileIsLookedAtOnceTheIntervalHasPassed() throws Exception {
+        Path file = write(dir.resolve("policy.json"), DENY_DROP);
+        LivePolicy live = LivePolicy.following(file, settings(file), () -> engine(load(file)), this::engine,
+                listener(), 50_000_000);
+        assertEquals(Verdict.DENY, decide(live, "drop_table").verdict());
+        write(file, DENY_ECHO);
+        Thread.sleep(100);
+        assertEquals(Verdict.ALLOW, decide(live, "drop_table").verdict());
+    }
+
+    private static dev.policylayer.engine.load.LoadedPolicy load(Path file) {
+        try {
+            return PolicyLoader.load(settings(file));
+        } catch (PolicyLoadException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private LivePolicy follow(Path file) {
-        return LivePolicy.following(file, settings(file), () -> {
-            try {
-                return engine(PolicyLoader.load(settings(file)));
-            } catch (PolicyLoadException e) {
-                throw new AssertionError(e);
-            }
-        }, this::engine, listener());
+        // Interval 0: every call looks at the file, so these tests need no watcher and no sleeps.
+        return LivePolicy.following(file, settings(file), () -> engine(load(file)), this::engine, listener(), 0);
     }
 
     private LivePolicy.Listener listener() {
