@@ -11,6 +11,7 @@ import dev.policylayer.it.harness.StdioServer.ToolResult;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +82,33 @@ class CounterFileFailuresTest {
             ToolResult limited = server.call("limited", "{}");
             assertTrue(limited.denied() && limited.text().contains("was cut short while in use"), limited.toString());
             assertEquals(new ToolResult(false, "echo: hi"), server.call("echo", "{\"text\":\"hi\"}"));
+        }
+    }
+
+    @Test
+    void aFileThisProcessCannotWriteDeniesLimitedCallsAndSaysWhatToFix() throws Exception {
+        Path counters = dir.resolve("counters.dat");
+        try (StdioServer server = start(counters, "closed")) {
+            assertFalse(server.call("limited", "{}").isError()); // a real counter file, in use once
+        }
+        // Tests run as root here, whom permissions do not stop: the immutable attribute stops everyone.
+        Assumptions.assumeTrue(chattr("+i", counters), "this file system cannot make a file immutable");
+        try (StdioServer server = start(counters, "closed")) {
+            ToolResult limited = server.call("limited", "{}");
+            assertTrue(limited.denied() && limited.text().contains("not readable and writable"), limited.toString());
+            assertEquals(new ToolResult(false, "echo: hi"), server.call("echo", "{\"text\":\"hi\"}"));
+        } finally {
+            chattr("-i", counters);
+        }
+    }
+
+    private static boolean chattr(String flag, Path file) throws Exception {
+        try {
+            Process chattr = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
+            chattr.getInputStream().readAllBytes();
+            return chattr.waitFor() == 0;
+        } catch (java.io.IOException noChattr) {
+            return false;
         }
     }
 
