@@ -127,13 +127,13 @@ class OperationsTest {
                 + "  <event name=\"dev.policylayer.Decision\"><setting name=\"enabled\">true</setting></event>\n"
                 + "</configuration>\n");
         Path recording = dir.resolve("recording.jfr");
-        StdioServer server = new StdioServer(ForkedJvm.of(FixtureServer.class.getName())
+        try (StdioServer server = new StdioServer(ForkedJvm.of(FixtureServer.class.getName())
                 .withAgent(ForkedJvm.policyFile(LIMITED))
                 .option(QUIET_JFR).option("-XX:StartFlightRecording=filename=" + recording + ",settings=" + settings)
-                .start());
-        server.call("echo", "{\"text\":\"hi\"}");
-        server.call("drop_table", "{}");
-        server.close(); // the recording is written as the JVM exits
+                .start())) {
+            server.call("echo", "{\"text\":\"hi\"}");
+            server.call("drop_table", "{}");
+        } // the recording is written as the JVM exits
         List<RecordedEvent> events = RecordingFile.readAllEvents(recording).stream()
                 .filter(e -> e.getEventType().getName().equals("dev.policylayer.Decision")).toList();
         assertEquals(List.of("echo:allow", "drop_table:deny"), events.stream()
@@ -144,11 +144,11 @@ class OperationsTest {
     @Test
     void withoutARecordingSettingTheEventIsOff() throws Exception {
         Path recording = dir.resolve("default.jfr");
-        StdioServer server = new StdioServer(ForkedJvm.of(FixtureServer.class.getName())
+        try (StdioServer server = new StdioServer(ForkedJvm.of(FixtureServer.class.getName())
                 .withAgent(ForkedJvm.policyFile(LIMITED))
-                .option(QUIET_JFR).option("-XX:StartFlightRecording=filename=" + recording).start());
-        server.call("drop_table", "{}");
-        server.close();
+                .option(QUIET_JFR).option("-XX:StartFlightRecording=filename=" + recording).start())) {
+            server.call("drop_table", "{}");
+        }
         assertTrue(RecordingFile.readAllEvents(recording).stream()
                 .noneMatch(e -> e.getEventType().getName().equals("dev.policylayer.Decision")));
     }
