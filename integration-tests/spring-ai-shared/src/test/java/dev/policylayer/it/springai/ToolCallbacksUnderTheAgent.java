@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.policylayer.it.fixture.FrameworkPolicy;
 import dev.policylayer.it.harness.ForkedJvm;
 import dev.policylayer.it.harness.Json;
 import java.nio.file.Files;
@@ -25,17 +26,6 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ToolCallbacksUnderTheAgent {
-    static final String POLICY = """
-            {
-              "version": "1",
-              "default": "allow",
-              "hide": ["delete_account"],
-              "tools": {
-                "drop_table": { "action": "deny", "reason": "Schema changes go through migrations." },
-                "echo": { "deny_if": [ {"path": "args.text", "op": "contains", "value": "rm -rf"} ] },
-                "limited": { "limits": [ {"counter": "limited", "max": 2, "window": "60s"} ] }
-              }
-            }""";
 
     private Path runLog;
     private List<String> offered;
@@ -53,7 +43,7 @@ abstract class ToolCallbacksUnderTheAgent {
     void runTheApp() throws Exception {
         runLog = Files.createTempFile("runlog-", ".txt");
         try (ForkedJvm app = ForkedJvm.of(SpringAiApp.class.getName())
-                .withAgent(ForkedJvm.policyFile(POLICY))
+                .withAgent(ForkedJvm.policyFile(FrameworkPolicy.JSON))
                 .option("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
                 .argument(flavour())
                 .argument(runLog.toString())
