@@ -15,8 +15,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Hostile argument shapes and sizes sent to a real stdio server (SDK 2.1.0, Jackson 3) in a forked JVM with the
- * agent: nesting as deep as the SDK parses, a 50 MB string, a million-item array, a catastrophic-backtracking regex input. Each
- * gets the verdict the policy gives, in a time bounded relative to a normal call, and the server keeps answering.
+ * agent: nesting as deep as the SDK parses, a 50 MB string, a million-item array, a catastrophic-backtracking
+ * regex input. Each gets the verdict the policy gives, in a time bounded relative to a normal call, and the server
+ * keeps answering.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileInputTest {
@@ -115,7 +116,8 @@ class HostileInputTest {
         String zeros = "0,".repeat(999_999);
         long sameBytes = sameBytesWithoutRules("{\"items\":[" + zeros + "0]}", "1M items");
 
-        assertEquals(new ToolResult(false, "drop_table ran"), server.call("drop_table", "{\"items\":[" + zeros + "0]}"));
+        assertEquals(new ToolResult(false, "drop_table ran"),
+                server.call("drop_table", "{\"items\":[" + zeros + "0]}"));
         server.assertNoSlowerThan("1M items allowed", sameBytes, 5);
         assertDenied(server.call("drop_table", "{\"items\":[" + zeros + "13]}"), "/tools/drop_table/deny_if/0");
         server.assertNoSlowerThan("1M items denied by items[999999]", sameBytes, 5);

@@ -24,7 +24,8 @@ class HostileNamesTest {
             """;
     /** Look-alikes of drop_table and delete_account: case, Cyrillic letters, zero-width and other invisibles. */
     private static final List<String> LOOK_ALIKES = List.of("Drop_table", "DROP_TABLE", "drop_t\u0430ble",
-            "dr\u043ep_table", "drop_table\u200b", "\u200bdrop_table", "drop\u200d_table", "drop_table ", "\ufeffdrop_table",
+            "dr\u043ep_table", "drop_table\u200b", "\u200bdrop_table", "drop\u200d_table", "drop_table ",
+            "\ufeffdrop_table",
             "Delete_account", "delete_\u0430ccount", "delete_account\u200b", "delete_account\u00a0");
 
     @Test
