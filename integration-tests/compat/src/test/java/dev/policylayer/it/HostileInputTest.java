@@ -142,11 +142,26 @@ class HostileInputTest {
         }
         server.assertQuickMedian("^(a+)+$ against 50 000 a's and a b", took);
 
-        // The budget is per input character: the same pattern on an honest input of the same size still matches.
+        // The budget grows with the input: the same pattern on an honest input of the same size still matches.
         assertEquals(new ToolResult(false, "refunded 1"), server.call("create_refund", "{\"amount\":1,\"reason\":\""
                 + "a".repeat(50_000) + "\"}"));
         server.assertQuick("^(a+)+$ against 50 000 a's");
         assertEquals(List.of("create_refund"), server.ranSinceLastAsked());
+    }
+
+    @Test
+    void catastrophicBacktrackingOnFiftyMegabytesStaysWithinAFewTransfers() throws Exception {
+        // The budget grows by 8 reads a character beyond the first million: at 64 this took tens of seconds.
+        String hostile = "a".repeat(MB_50);
+        long sameBytes = sameBytesWithoutRules("{\"amount\":1,\"reason\":\"" + hostile + "b\"}", "50 MB of a's");
+        ToolResult result = server.call("create_refund", "{\"amount\":1,\"reason\":\"" + hostile + "b\"}");
+        assertDenied(result, "/tools/create_refund/require/0");
+        server.assertNoSlowerThan("^(a+)+$ against 50 MB of a's and a b", sameBytes, 5);
+        assertEquals(new ToolResult(false, "refunded 1"), server.call("create_refund", "{\"amount\":1,\"reason\":\""
+                + hostile + "\"}"));
+        server.assertNoSlowerThan("^(a+)+$ against 50 MB of a's", sameBytes, 5);
+        assertEquals(List.of("flaky", "flaky", "create_refund"), server.ranSinceLastAsked());
+        server.assertStillAnswers();
     }
 
     /**

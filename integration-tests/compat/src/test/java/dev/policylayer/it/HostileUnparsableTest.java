@@ -16,8 +16,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * levels deep (Jackson 3 stops at {@value HostileInputTest#JACKSON_MAX_DEPTH}) and the bare tokens {@code NaN},
  * {@code Infinity}, {@code -Infinity} (not JSON), and a line longer than the 16 MiB the transport reads. No tool
  * runs, and the client gets no answer. SDK 2.1.0's stdio server then stops reading its input altogether (it logs
- * an error and its reading loop ends): every later request goes unanswered. That is the SDK's doing, not the agent's; the same line ends a server
- * without the agent the same way ({@link #withoutTheAgentTheSdkEndsTheSessionTheSameWay}).
+ * an error and its reading loop ends): every later request goes unanswered. That is the SDK's doing, not the
+ * agent's; the same line ends a server without the agent the same way
+ * ({@link #withoutTheAgentTheSdkEndsTheSessionTheSameWay}).
  */
 class HostileUnparsableTest {
     private static final String POLICY = """
