@@ -3,10 +3,10 @@ package dev.policylayer.it;
 import static dev.policylayer.it.HostileInputTest.assertDenied;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.policylayer.it.harness.StdioServer.ToolResult;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -67,17 +67,28 @@ class HostileNamesTest {
 
     @Test
     void malformedCallsAreDeniedAndNothingRuns() throws Exception {
+        // Under default: allow, so that nothing but the agent's own reading of the call stands in the way.
+        String noTool = "[POLICY DENIED] call denied: the call names no tool";
+        String notAnObject = "[POLICY DENIED] call denied: the tool's arguments are not an object";
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("{\"arguments\":{}}", noTool);
+        expected.put("{\"name\":null,\"arguments\":{}}", noTool);
+        expected.put("{\"name\":42,\"arguments\":{}}", noTool);
+        expected.put("{\"name\":[\"echo\"],\"arguments\":{}}", noTool);
+        expected.put("{\"name\":{\"name\":\"echo\"},\"arguments\":{}}", noTool);
+        expected.put("[]", noTool);
+        expected.put("\"echo\"", noTool);
+        expected.put("null", noTool);
+        expected.put("{\"name\":\"echo\",\"arguments\":\"text\"}", notAnObject);
+        expected.put("{\"name\":\"echo\",\"arguments\":[\"text\"]}", notAnObject);
+        expected.put("{\"name\":\"echo\",\"arguments\":42}", notAnObject);
         try (HostileServer server = HostileServer.start(POLICY.formatted("allow"))) {
-            for (String params : List.of("{\"arguments\":{}}", "{\"name\":null,\"arguments\":{}}",
-                    "{\"name\":42,\"arguments\":{}}", "{\"name\":[\"echo\"],\"arguments\":{}}",
-                    "{\"name\":{\"name\":\"echo\"},\"arguments\":{}}", "{\"name\":\"echo\",\"arguments\":\"text\"}",
-                    "{\"name\":\"echo\",\"arguments\":[\"text\"]}", "{\"name\":\"echo\",\"arguments\":42}",
-                    "[]", "\"echo\"", "null")) {
-                Map<String, Object> response = server.rawCall(params);
-                System.out.println("[hostile] " + params + " -> " + response);
-                assertNotNull(response.get("result") != null ? response.get("result") : response.get("error"));
-                server.assertQuick("malformed " + params);
-                assertEquals(List.of(), server.ranSinceLastAsked(), params);
+            for (Map.Entry<String, String> call : expected.entrySet()) {
+                Map<String, Object> response = server.rawCall(call.getKey());
+                assertEquals(Map.of("content", List.of(Map.of("type", "text", "text", call.getValue())),
+                        "isError", true), response.get("result"), call.getKey() + " -> " + response);
+                server.assertQuick("malformed " + call.getKey());
+                assertEquals(List.of(), server.ranSinceLastAsked(), call.getKey());
                 server.assertStillAnswers();
             }
         }
