@@ -47,7 +47,7 @@ class HostileInputTest {
             """;
     /**
      * The SDK's Jackson 3 refuses documents nested deeper than this (StreamReadConstraints' default); deeper ones
-     * never reach the agent ({@link UnparsableLineTest}).
+     * never reach the agent ({@link HostileUnparsableTest}).
      */
     static final int JACKSON_MAX_DEPTH = 500;
     private static final int MB_50 = 50 * 1024 * 1024;
@@ -78,7 +78,7 @@ class HostileInputTest {
 
     @Test
     void nestingAsDeepAsTheSdkAcceptsIsCheckedByTheRules() throws Exception {
-        // The deepest the SDK parses: the JSON-RPC envelope takes four levels, and the tree holds the rest.
+        // Just under the deepest the SDK parses, once the JSON-RPC envelope's own levels are counted.
         int depth = JACKSON_MAX_DEPTH - 10;
         ToolResult objects = server.call("delete_account", "{\"tree\":" + nested("{\"a\":", "1", "}", depth) + "}");
         assertDenied(objects, "/tools/delete_account/deny_if/0");

@@ -24,7 +24,9 @@ import java.util.Map;
  * denial's first message, a class loaded on first use) on a loaded machine, yet far below what a hang, a
  * per-character regex stall or a quadratic walk over a large argument costs. Payloads whose mere transfer
  * and parsing cost time are timed against the same bytes sent to a tool with no rules (see
- * {@link #assertNoSlowerThan}), so that only what the agent adds is bounded.
+ * {@link #assertNoSlowerThan}), so that only what the agent adds is bounded: five times that, since the agent's
+ * own pass over a payload (a regex, a search) costs about what parsing it did, and a pathological one (a
+ * quadratic walk, a regex budget of billions of reads) lands ten times past it.
  */
 final class HostileServer implements AutoCloseable {
     static final int RATIO = 50;
