@@ -10,6 +10,13 @@ import java.util.regex.Pattern;
 final class BoundedRegex {
     /** Reads allowed per input character, on top of {@link #BASE_BUDGET}: linear patterns use a handful. */
     private static final long READS_PER_CHAR = 64;
+    /**
+     * Reads allowed per character beyond the first {@link #GENEROUS_CHARS}. At 64 a 50 MB argument would let a
+     * catastrophic pattern read 3.2 billion characters, tens of seconds, many times what receiving and parsing
+     * the argument costs; 8 still leaves the linear patterns rules use (one to three reads a character) room.
+     */
+    private static final long READS_PER_CHAR_BEYOND = 8;
+    private static final long GENEROUS_CHARS = 1_000_000;
     private static final long BASE_BUDGET = 100_000;
 
     enum Match { MATCHES, DOES_NOT_MATCH, TOO_COSTLY }
@@ -21,7 +28,7 @@ final class BoundedRegex {
     }
 
     Match match(String input) {
-        BudgetedChars chars = new BudgetedChars(input, BASE_BUDGET + READS_PER_CHAR * input.length());
+        BudgetedChars chars = new BudgetedChars(input, budget(input.length()));
         try {
             return pattern.matcher(chars).matches() ? Match.MATCHES : Match.DOES_NOT_MATCH;
         } catch (BudgetExceeded exceeded) {
@@ -30,6 +37,12 @@ final class BoundedRegex {
             // Some patterns recurse per character; a huge input is then refused rather than crashing the call.
             return Match.TOO_COSTLY;
         }
+    }
+
+    /** The character reads a match on an input of {@code length} characters may take. */
+    static long budget(int length) {
+        long generous = Math.min(length, GENEROUS_CHARS);
+        return BASE_BUDGET + READS_PER_CHAR * generous + READS_PER_CHAR_BEYOND * (length - generous);
     }
 
     String source() {

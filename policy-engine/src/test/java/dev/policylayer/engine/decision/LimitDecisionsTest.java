@@ -1,8 +1,10 @@
 package dev.policylayer.engine.decision;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +94,32 @@ class LimitDecisionsTest {
             assertEquals(Verdict.DENY, f.call("refund", Map.of()).verdict(), "a missing amount denies");
             assertEquals(Verdict.DENY, f.call("refund", Map.of("amount", "lots")).verdict());
             assertEquals(Verdict.DENY, f.call("refund", Map.of("amount", -5)).verdict(), "no negative spending");
+        }
+    }
+
+    @Test
+    void budgetAmountsWithHugeExponentsAreDecidedAtOnce() throws Exception {
+        try (EngineFixture f = new EngineFixture("""
+                {"version":"1","default":"allow",
+                 "tools":{"refund":{"limits":[{"counter":"total","window":"day","max":100,
+                                               "increment_from":"args.amount"}]}}}""")) {
+            // Each used to rescale to a power of ten of a hundred million digits: minutes of CPU for one call. The
+            // timeout only tells a hang from an answer; these take microseconds.
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                Decision huge = f.call("refund", Map.of("amount", "1e99999999"));
+                assertEquals(Verdict.DENY, huge.verdict());
+                assertTrue(huge.message().contains("args.amount"), huge.message());
+                assertEquals(Verdict.DENY, f.call("refund", Map.of("amount", "1E+2147483647")).verdict());
+                assertEquals(Verdict.DENY, f.call("refund", Map.of("amount", "1e11")).verdict());
+                assertEquals(Verdict.ALLOW, f.call("refund", Map.of("amount", "1e-99999999")).verdict(),
+                        "a tiny amount counts as one thousandth");
+                assertEquals(Verdict.ALLOW, f.call("refund", Map.of("amount", "0e99999999")).verdict(),
+                        "zero is zero");
+                assertEquals(Verdict.ALLOW, f.call("refund", Map.of("amount", "99.999e0")).verdict(),
+                        "100 spent exactly");
+                assertEquals(Verdict.DENY, f.call("refund", Map.of("amount", "1e-99999999")).verdict(),
+                        "one thousandth more is over");
+            });
         }
     }
 
