@@ -1,5 +1,6 @@
 package dev.policylayer.agent.metrics;
 
+import dev.policylayer.agent.enforce.DecisionRecord;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Enabled;
@@ -42,4 +43,23 @@ final class DecisionEvent extends Event {
     @Label("Decision Latency")
     @Timespan(Timespan.NANOSECONDS)
     long latency;
+
+    /** Commits {@code decision} as an event if a recording has the event enabled. */
+    static void commit(DecisionRecord decision) {
+        DecisionEvent event = new DecisionEvent();
+        if (!event.isEnabled()) {
+            return;
+        }
+        event.side = decision.side();
+        event.tool = decision.tool();
+        event.verdict = decision.verdict();
+        event.rule = decision.rule();
+        event.reason = decision.reason();
+        event.enforced = decision.enforced();
+        event.session = decision.session();
+        event.argumentKeys = String.join(",", decision.argumentKeys());
+        event.policyHash = decision.policyHash();
+        event.latency = decision.latencyNanos();
+        event.commit();
+    }
 }

@@ -2,6 +2,7 @@ package dev.policylayer.agent.metrics;
 
 import dev.policylayer.agent.enforce.DecisionListener;
 import dev.policylayer.agent.enforce.DecisionRecord;
+import jdk.jfr.FlightRecorder;
 
 /**
  * Commits a {@link DecisionEvent} per decision while a recording has the event enabled. A runtime built
@@ -24,20 +25,11 @@ public final class FlightRecorderEvents implements DecisionListener {
 
     @Override
     public void decided(DecisionRecord decision) {
-        DecisionEvent event = new DecisionEvent();
-        if (!event.isEnabled()) {
+        // Loading an event class makes the JVM set up the recorder's machinery (a few hundred milliseconds,
+        // on the first call): leave it unloaded until a recording has started.
+        if (!FlightRecorder.isInitialized()) {
             return;
         }
-        event.side = decision.side();
-        event.tool = decision.tool();
-        event.verdict = decision.verdict();
-        event.rule = decision.rule();
-        event.reason = decision.reason();
-        event.enforced = decision.enforced();
-        event.session = decision.session();
-        event.argumentKeys = String.join(",", decision.argumentKeys());
-        event.policyHash = decision.policyHash();
-        event.latency = decision.latencyNanos();
-        event.commit();
+        DecisionEvent.commit(decision); // its own class: verifying this one must not load the event
     }
 }

@@ -12,13 +12,24 @@ public final class MetricsRegistration {
     }
 
     /**
-     * Registers on a daemon thread: the first touch of the platform MBean server loads much of JMX, which the
-     * application's start-up should not wait for.
+     * The first touch of the platform MBean server loads much of JMX: a couple of hundred milliseconds of CPU
+     * that would compete with the application's own start-up. Unless the JVM starts a JMX agent anyway, the
+     * MBean is registered this long after the agent starts.
      */
+    static final long DELAY_MILLIS = 3000;
+
+    /** Registers on a daemon thread, at once when the JVM runs a JMX agent, else after {@link #DELAY_MILLIS}. */
     public static void registerInBackground(AgentMetrics metrics) {
+        boolean jmxAgent = System.getProperty("com.sun.management.jmxremote") != null
+                || System.getProperty("com.sun.management.jmxremote.port") != null;
         Thread thread = new Thread(() -> {
             try {
+                if (!jmxAgent) {
+                    Thread.sleep(DELAY_MILLIS);
+                }
                 ManagementFactory.getPlatformMBeanServer().registerMBean(metrics, new ObjectName(NAME));
+            } catch (InterruptedException stopped) {
+                Thread.currentThread().interrupt();
             } catch (Exception | LinkageError failure) {
                 AgentLog.warn("could not publish the agent's metrics as " + NAME + ": " + failure);
             }

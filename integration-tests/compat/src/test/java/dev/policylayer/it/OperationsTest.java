@@ -107,6 +107,11 @@ class OperationsTest {
             try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
                 MBeanServerConnection mbeans = connector.getMBeanServerConnection();
                 ObjectName agent = new ObjectName("dev.policylayer:type=Agent");
+                // Registered a few seconds after start-up, off the application's start-up path.
+                for (long deadline = System.nanoTime() + 15_000_000_000L; !mbeans.isRegistered(agent)
+                        && System.nanoTime() < deadline; ) {
+                    Thread.sleep(100);
+                }
                 assertEquals(3L, mbeans.getAttribute(agent, "CallsSeen"));
                 assertEquals(1L, mbeans.getAttribute(agent, "Allowed"));
                 assertEquals(2L, mbeans.getAttribute(agent, "Denied"));
