@@ -69,11 +69,7 @@ class HostileValuesTest {
         // Just over it, however spelled.
         for (String amount : List.of("\"1e3000\"", "\"1000.0001\"", "\"1.0000001E3\"", "1.0000001E+3", "1e4",
                 "\"\u0661\u0660\u0660\u0660\u0661\"")) {
-            assertDenied(server.call("create_refund", "{\"amount\":" + amount + "}"), "/tools/create_refund/deny_if/0");
-            server.assertQuick("gt 1000, amount " + amount);
-            assertDenied(server.call("limited", "{\"amount\":" + amount + "}"), "/tools/limited/require/0");
-            server.assertQuick("lte 1000, amount " + amount);
-            assertEquals(List.of(), server.ranSinceLastAsked(), amount);
+            deniedByBothRules(amount);
         }
         server.assertStillAnswers();
     }
@@ -99,14 +95,9 @@ class HostileValuesTest {
         // neither, so in deny_if the condition holds and in require it fails: denied both ways, saying why.
         for (String amount : List.of("\" 1000\"", "\"1000 \"", "\"0x10\"", "\"1_000\"", "\"1,000\"", "\"\"",
                 "\"1e\"")) {
-            ToolResult overBound = server.call("create_refund", "{\"amount\":" + amount + "}");
-            assertDenied(overBound, "/tools/create_refund/deny_if/0");
+            ToolResult overBound = deniedByBothRules(amount);
             assertTrue(overBound.text().contains("args.amount cannot be compared with gt (not a number)"),
                     overBound.text());
-            server.assertQuick("gt 1000, amount " + amount);
-            assertDenied(server.call("limited", "{\"amount\":" + amount + "}"), "/tools/limited/require/0");
-            server.assertQuick("lte 1000, amount " + amount);
-            assertEquals(List.of(), server.ranSinceLastAsked(), amount);
         }
         server.assertStillAnswers();
     }
@@ -114,11 +105,7 @@ class HostileValuesTest {
     @Test
     void nanAndInfinitiesAsStringsFailClosed() throws Exception {
         for (String amount : List.of("\"NaN\"", "\"Infinity\"", "\"-Infinity\"", "\"+Infinity\"", "\"-NaN\"")) {
-            assertDenied(server.call("create_refund", "{\"amount\":" + amount + "}"), "/tools/create_refund/deny_if/0");
-            server.assertQuick("gt 1000, amount " + amount);
-            assertDenied(server.call("limited", "{\"amount\":" + amount + "}"), "/tools/limited/require/0");
-            server.assertQuick("lte 1000, amount " + amount);
-            assertEquals(List.of(), server.ranSinceLastAsked(), amount);
+            deniedByBothRules(amount);
         }
         server.assertStillAnswers();
     }
@@ -148,5 +135,19 @@ class HostileValuesTest {
             return json.substring(1, json.length() - 1);
         }
         return json.equals("1000.000") ? "1000.0" : String.valueOf(Double.parseDouble(json));
+    }
+
+    /**
+     * {@code amount} is denied by {@code deny_if gt 1000} and by {@code require lte 1000} alike, quickly, and
+     * neither tool ran; returns the deny_if denial.
+     */
+    private ToolResult deniedByBothRules(String amount) throws Exception {
+        ToolResult overBound = server.call("create_refund", "{\"amount\":" + amount + "}");
+        assertDenied(overBound, "/tools/create_refund/deny_if/0");
+        server.assertQuick("gt 1000, amount " + amount);
+        assertDenied(server.call("limited", "{\"amount\":" + amount + "}"), "/tools/limited/require/0");
+        server.assertQuick("lte 1000, amount " + amount);
+        assertEquals(List.of(), server.ranSinceLastAsked(), amount);
+        return overBound;
     }
 }
