@@ -3,6 +3,7 @@ package dev.policylayer.agent.sdk;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -152,7 +153,7 @@ public final class SdkBridge {
         // Looked up on the first public class up the hierarchy: 0.8's AsyncServerImpl is package-private, and
         // a method found on it could not be invoked from here (the call still dispatches to the subclass).
         Class<?> visible = server.getClass();
-        while (visible != null && !java.lang.reflect.Modifier.isPublic(visible.getModifiers())) {
+        while (visible != null && !Modifier.isPublic(visible.getModifiers())) {
             visible = visible.getSuperclass();
         }
         Method notify = visible == null ? null : optionalMethod(visible, "notifyToolsListChanged");

@@ -94,11 +94,12 @@ public final class AgentStartup {
         Function<LoadedPolicy, PolicyEngine> factory = policy -> PolicyEngine.create(policy,
                 policy.hasLimits() ? counters.get() : null, options.grant(),
                 options.fail() == AgentOptions.FailMode.OPEN);
-        Supplier<PolicyEngine> initial = () -> engine(settings, options, factory, counters);
-        KnownServers servers = new KnownServers();
         Optional<Path> file = PolicyLoader.policyFile(settings);
+        boolean follow = file.isPresent() && options.reload();
+        Supplier<PolicyEngine> initial = () -> engine(settings, options, factory, counters, follow);
+        KnownServers servers = new KnownServers();
         LivePolicy live;
-        if (file.isPresent() && options.reload()) {
+        if (follow) {
             live = LivePolicy.following(file.get(), settings, initial, factory, new ReloadReporter(servers, metrics));
             PolicyWatch.start(live);
         } else {
@@ -129,7 +130,8 @@ public final class AgentStartup {
      * be loaded and {@code policylayer.fail=open}.
      */
     private static PolicyEngine engine(Settings settings, AgentOptions options,
-                                       Function<LoadedPolicy, PolicyEngine> factory, LazyCounters counters) {
+                                       Function<LoadedPolicy, PolicyEngine> factory, LazyCounters counters,
+                                       boolean followed) {
         String mode = options.mode().name().toLowerCase(java.util.Locale.ROOT);
         String fail = options.fail().name().toLowerCase(java.util.Locale.ROOT);
         try {
@@ -137,7 +139,7 @@ public final class AgentStartup {
             PolicyEngine engine = factory.apply(policy);
             AgentLog.info("policy " + policy.source() + " (" + policy.ruleCount() + " rules, sha256 "
                     + policy.hash().substring(0, 12) + "), mode " + mode + ", fail " + fail + ", counters "
-                    + counters.describe() + ", grant " + options.grant() + reloadNote(settings, options));
+                    + counters.describe() + ", grant " + options.grant() + (followed ? ", reload on edit" : ""));
             return engine;
         } catch (PolicyLoadException invalid) {
             if (options.fail() == AgentOptions.FailMode.OPEN) {
@@ -160,10 +162,6 @@ public final class AgentStartup {
             AgentLog.error(why + ": every tool call will be DENIED (policylayer.fail=closed)");
             return PolicyEngine.failClosed(why);
         }
-    }
-
-    private static String reloadNote(Settings settings, AgentOptions options) {
-        return PolicyLoader.policyFile(settings).isPresent() && options.reload() ? ", reload on edit" : "";
     }
 
     private static void logProblems(PolicyLoadException invalid) {
