@@ -241,7 +241,7 @@ public final class Enforcer implements GateDelegate {
         };
         try {
             if (listed instanceof List<?> tools) {
-                return LangChain4jBridge.filterTools(tools, visible); // a framework client's synchronous list
+                return LangChain4jBridge.of(owner).filterTools(tools, visible); // a framework client's own list
             }
             servers.add(owner);
             return SdkBridges.of(owner).filterTools(listed, visible);

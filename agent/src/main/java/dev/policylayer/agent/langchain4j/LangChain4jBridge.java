@@ -23,10 +23,13 @@ public final class LangChain4jBridge {
         }
     };
     private static final String REQUEST = "dev.langchain4j.agent.tool.ToolExecutionRequest";
+    private static final String SPECIFICATION = "dev.langchain4j.agent.tool.ToolSpecification";
 
     private final Class<?> resultType;
     private final Method requestName;
     private final Method requestArguments;
+    private final Class<?> specificationType;
+    private final Method specificationName;
     private final Method isError;
     private final Method builder;
     private final Method builderIsError;
@@ -38,6 +41,8 @@ public final class LangChain4jBridge {
             Class<?> request = Class.forName(REQUEST, false, clientType.getClassLoader());
             requestName = request.getMethod("name");
             requestArguments = request.getMethod("arguments");
+            specificationType = Class.forName(SPECIFICATION, false, clientType.getClassLoader());
+            specificationName = specificationType.getMethod("name");
             resultType = clientType.getMethod("executeTool", request).getReturnType();
             if (resultType == String.class) {
                 isError = builder = builderIsError = builderResultText = build = null;
@@ -90,23 +95,15 @@ public final class LangChain4jBridge {
     }
 
     /** {@code listTools()}'s list without the tools {@code visible} refuses; a new list, the original untouched. */
-    public static List<?> filterTools(List<?> tools, Predicate<String> visible) {
+    public List<?> filterTools(List<?> tools, Predicate<String> visible) {
         List<Object> kept = new ArrayList<>(tools.size());
         for (Object tool : tools) {
-            Object name = invoke(nameOf(tool.getClass()), tool);
+            Object name = specificationType.isInstance(tool) ? invoke(specificationName, tool) : null;
             if (!(name instanceof String n) || visible.test(n)) {
                 kept.add(tool);
             }
         }
         return kept.size() == tools.size() ? tools : kept;
-    }
-
-    private static Method nameOf(Class<?> specification) {
-        try {
-            return specification.getMethod("name");
-        } catch (NoSuchMethodException missing) {
-            throw new SdkBridgeException(specification.getName() + " has no name()", missing);
-        }
     }
 
     private static Object invoke(Method method, Object target, Object... arguments) {
