@@ -171,6 +171,31 @@ public final class ChronicleCounterStore implements CounterStore {
         });
     }
 
+    /** Acquires each entry in order; when one refuses, the ones already acquired are given back. */
+    @Override
+    public Admission reserve(CounterBatch batch) {
+        int n = batch.size();
+        for (int i = 0; i < n; i++) {
+            Acquisition acquisition = tryAcquire(batch.key(i), batch.spec(i), batch.amount(i));
+            if (!acquisition.granted()) {
+                for (int j = 0; j < i; j++) {
+                    release(batch.key(j), batch.spec(j), batch.amount(j), batch.ticket(j));
+                }
+                return acquisition.failure() != null ? Admission.failed(i, acquisition.failure())
+                        : Admission.refused(i, acquisition.retryAfterMillis());
+            }
+            batch.ticket(i, acquisition.ticket());
+        }
+        return Admission.GRANTED;
+    }
+
+    @Override
+    public void release(CounterBatch batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            release(batch.key(i), batch.spec(i), batch.amount(i), batch.ticket(i));
+        }
+    }
+
     @Override
     public Acquisition tryAcquire(String key, CounterSpec spec, long amount) {
         if (amount <= 0) {

@@ -39,6 +39,10 @@ class DeferredCounterStoreTest {
 
         ChronicleCounterStore store = ChronicleCounterStore.inMemory(new MutableClock(0), 10);
         opening.complete(store);
+        for (long deadline = System.nanoTime() + 60_000_000_000L; !deferred.isReady(); ) {
+            assertTrue(System.nanoTime() < deadline, "the store never came into use");
+            Thread.onSpinWait();
+        }
         assertTrue(deferred.tryAcquire("k", SPEC, 1).granted());
         deferred.close();
     }
@@ -47,12 +51,12 @@ class DeferredCounterStoreTest {
     void aStoreThatFailedToOpenFailsEveryCallWithTheReason() {
         CompletableFuture<CounterStore> opening = CompletableFuture.failedFuture(
                 new CounterStoreOpenException("counter file /x/y is not readable and writable", null));
-        DeferredCounterStore deferred = new DeferredCounterStore(opening);
+        DeferredCounterStore deferred = new DeferredCounterStore(opening, Duration.ofSeconds(60));
         for (int i = 0; i < 3; i++) {
             Acquisition a = deferred.tryAcquire("k", SPEC, 1);
             assertFalse(a.granted());
-            assertEquals("the counter store failed to open: counter file /x/y is not readable and writable",
-                    a.failure());
+            assertEquals("the counter store cannot open: counter file /x/y is not readable and writable"
+                    + " (still trying)", a.failure());
         }
         deferred.release("k", SPEC, 1, 0); // no exception
         assertThrows(IllegalStateException.class, () -> deferred.current("k", SPEC));
