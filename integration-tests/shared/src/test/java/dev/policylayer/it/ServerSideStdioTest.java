@@ -136,6 +136,14 @@ class ServerSideStdioTest {
     }
 
     @Test
+    void theAppSeesNothingOfTheAgentAndNoJdkInternalsAreOpenedToIt() throws Exception {
+        // A counted call: the counter store is open, and has the JDK internals it needs, by now.
+        assertTrue(server.call("limited", "{}").text().matches("limited ran|.*2 calls per 1s reached.*"));
+        assertEquals(new ToolResult(false, "agentClasses=false engineClasses=false shadedByteBuddy=false"
+                + " javaLangOpen=false sunNioChOpen=false jdkInternalRefExported=false"), server.call("inspect", "{}"));
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE)
     void stdoutCarriesOnlyJsonRpcAndTheAgentSpeaksOnStderr() {
         for (String line : server.jvm().stdoutLines()) {
@@ -148,5 +156,7 @@ class ServerSideStdioTest {
                 server.jvm().describe());
         assertTrue(stderr.stream().noneMatch(l -> l.contains("hello") || l.contains("20000")),
                 "no argument value is ever logged");
+        assertTrue(stderr.stream().noneMatch(l -> l.contains("no tools/call choke point") || l.contains("NOT enforced")
+                || l.contains("WITHOUT enforcement")), "no false alarm: " + server.jvm().describe());
     }
 }

@@ -1,8 +1,8 @@
 package dev.policylayer.it.springai;
 
 import dev.policylayer.it.fixture.FixtureServer;
-import dev.policylayer.it.harness.SdkStdioPacing;
 import dev.policylayer.it.fixture.JsonLine;
+import dev.policylayer.it.harness.SdkStdioPacing;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
