@@ -36,6 +36,10 @@ class PolicyReloadTest {
                 .withAgent(policy).start())) {
             int inFlight = server.send("tools/call", "{\"name\":\"wait_for\",\"arguments\":{\"file\":"
                     + JsonLine.of(release.toString()) + "}}");
+            Path started = release.resolveSibling(release.getFileName() + ".started");
+            for (long deadline = System.nanoTime() + 60_000_000_000L; !Files.exists(started); Thread.sleep(5)) {
+                assertTrue(System.nanoTime() < deadline, "the call never reached the tool: " + server.jvm().describe());
+            }
             save(policy, HIDE_ECHO_ALLOW_ALL);
             awaitStderr(server, "more once their calls in flight are answered");
             assertTrue(server.jvm().stdoutLines().stream().noneMatch(l -> l.contains("list_changed")),
@@ -53,6 +57,7 @@ class PolicyReloadTest {
             assertEquals(new StdioServer.ToolResult(false, "drop_table ran"), server.call("drop_table", "{}"));
         } finally {
             Files.deleteIfExists(release);
+            Files.deleteIfExists(release.resolveSibling(release.getFileName() + ".started"));
         }
     }
 

@@ -137,8 +137,7 @@ class ServerSideStdioTest {
 
     @Test
     void theAppSeesNothingOfTheAgentAndNoJdkInternalsAreOpenedToIt() throws Exception {
-        // A counted call: the counter store is open, and has the JDK internals it needs, by now.
-        assertTrue(server.call("limited", "{}").text().matches("limited ran|.*2 calls per 1s reached.*"));
+        // The policy has limits, so the agent granted its counter store the JDK internals it needs at start-up.
         assertEquals(new ToolResult(false, "agentClasses=false engineClasses=false shadedByteBuddy=false"
                 + " javaLangOpen=false sunNioChOpen=false jdkInternalRefExported=false"), server.call("inspect", "{}"));
     }
