@@ -68,7 +68,7 @@ public final class AgentStartup {
             GateInstaller.install(new ToolCallDecider(integrations, policies, options.mode()
                     == AgentOptions.Mode.MONITOR, options.grant(), listeners(options, metrics)));
             MetricsRegistration.registerInBackground(metrics);
-            Starter starter = new Starter(settings, options, instrumentation, integrations, metrics, policies);
+            Starter starter = new Starter(settings, options, integrations, metrics, policies);
             if (lateAttach) {
                 starter.run();
                 instrumenter.installNow(instrumentation);
@@ -134,16 +134,14 @@ public final class AgentStartup {
     private static final class Starter implements Runnable {
         private final Settings settings;
         private final AgentOptions options;
-        private final Instrumentation instrumentation;
         private final Integrations integrations;
         private final AgentMetrics metrics;
         private final PolicyInForce policies;
 
-        Starter(Settings settings, AgentOptions options, Instrumentation instrumentation, Integrations integrations,
-                AgentMetrics metrics, PolicyInForce policies) {
+        Starter(Settings settings, AgentOptions options, Integrations integrations, AgentMetrics metrics,
+                PolicyInForce policies) {
             this.settings = settings;
             this.options = options;
-            this.instrumentation = instrumentation;
             this.integrations = integrations;
             this.metrics = metrics;
             this.policies = policies;
@@ -152,7 +150,7 @@ public final class AgentStartup {
         @Override
         public void run() {
             try {
-                LazyCounters counters = new LazyCounters(options, instrumentation);
+                LazyCounters counters = new LazyCounters(options);
                 Function<LoadedPolicy, PolicyEngine> factory = policy -> PolicyEngine.create(policy,
                         policy.hasLimits() ? counters.get() : null, options.grant(),
                         options.fail() == AgentOptions.FailMode.OPEN);

@@ -1,9 +1,9 @@
 package dev.policylayer.agent.startup;
 
 import dev.policylayer.agent.log.AgentLog;
-import dev.policylayer.engine.counter.ChronicleCounterStore;
 import dev.policylayer.engine.counter.CounterStore;
 import dev.policylayer.engine.counter.DeferredCounterStore;
+import dev.policylayer.engine.counter.OffHeapCounterStore;
 import dev.policylayer.engine.settings.AgentOptions;
 import java.time.Clock;
 
@@ -18,14 +18,16 @@ final class CounterStores {
     }
 
     static CounterStore open(AgentOptions options) {
+        OffHeapCounterStore.onLockRecovered((file, pid) -> AgentLog.warn("process " + pid + " died while creating"
+                + " counters in " + file + "; its lock was taken over, and nothing it had counted was lost"));
         String where = options.counters().map(p -> " at " + p).orElse("");
         String meanwhile = options.fail() == AgentOptions.FailMode.OPEN
                 ? "ALLOWED uncounted (policylayer.fail=open)" : "denied";
         return new DeferredCounterStore(() -> {
             CounterStore store = options.counters().isPresent()
-                    ? ChronicleCounterStore.sharedFile(options.counters().get(), Clock.systemUTC(),
+                    ? OffHeapCounterStore.sharedFile(options.counters().get(), Clock.systemUTC(),
                     options.counterKeys())
-                    : ChronicleCounterStore.inMemory(Clock.systemUTC(), options.counterKeys());
+                    : OffHeapCounterStore.inMemory(Clock.systemUTC(), options.counterKeys());
             Runtime.getRuntime().addShutdownHook(new Thread(store::close, "policylayer-counters-close"));
             return store;
         }, DeferredCounterStore.DEFAULT_WAIT, DeferredCounterStore.DEFAULT_RETRY, new DeferredCounterStore.Listener() {

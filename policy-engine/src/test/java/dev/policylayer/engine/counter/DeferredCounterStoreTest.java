@@ -18,7 +18,7 @@ class DeferredCounterStoreTest {
         CompletableFuture<CounterStore> opening = new CompletableFuture<>();
         DeferredCounterStore deferred = new DeferredCounterStore(opening, Duration.ofSeconds(10));
         MutableClock clock = new MutableClock(0);
-        Thread opener = new Thread(() -> opening.complete(ChronicleCounterStore.inMemory(clock, 10)));
+        Thread opener = new Thread(() -> opening.complete(OffHeapCounterStore.inMemory(clock, 10)));
         opener.start();
         assertTrue(deferred.tryAcquire("k", SPEC, 1).granted());
         assertTrue(deferred.tryAcquire("k", SPEC, 1).granted());
@@ -37,7 +37,7 @@ class DeferredCounterStoreTest {
         assertFalse(early.granted());
         assertTrue(early.failure().contains("not open yet"), early.failure());
 
-        ChronicleCounterStore store = ChronicleCounterStore.inMemory(new MutableClock(0), 10);
+        OffHeapCounterStore store = OffHeapCounterStore.inMemory(new MutableClock(0), 10);
         opening.complete(store);
         for (long deadline = System.nanoTime() + 60_000_000_000L; !deferred.isReady(); ) {
             assertTrue(System.nanoTime() < deadline, "the store never came into use");

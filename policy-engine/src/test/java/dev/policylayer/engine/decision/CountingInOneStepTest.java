@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.policylayer.engine.PolicyEngine;
 import dev.policylayer.engine.counter.Admission;
-import dev.policylayer.engine.counter.ChronicleCounterStore;
+import dev.policylayer.engine.counter.OffHeapCounterStore;
 import dev.policylayer.engine.counter.CounterBatch;
 import dev.policylayer.engine.counter.CounterSpec;
 import dev.policylayer.engine.counter.CounterStore;
@@ -35,7 +35,7 @@ class CountingInOneStepTest {
                                        {"counter":"tiny","window":"minute","max":1}]}}}""";
 
     private final MutableClock clock = new MutableClock(1_700_000_000_000L);
-    private final ChronicleCounterStore real = ChronicleCounterStore.inMemory(clock, 1024);
+    private final OffHeapCounterStore real = OffHeapCounterStore.inMemory(clock, 1024);
 
     /** The real store, with every call counted, and an async answer the test releases when it wants. */
     private final class Watched implements CounterStore {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.policylayer.engine.PolicyEngine;
-import dev.policylayer.engine.counter.ChronicleCounterStore;
+import dev.policylayer.engine.counter.OffHeapCounterStore;
 import dev.policylayer.engine.counter.MutableClock;
 import dev.policylayer.engine.decision.Decision;
 import dev.policylayer.engine.decision.Side;
@@ -38,7 +38,7 @@ class LivePolicyTest {
     @TempDir
     Path dir;
     private final MutableClock clock = new MutableClock(1_700_000_000_000L);
-    private final ChronicleCounterStore counters = ChronicleCounterStore.inMemory(clock, 1024);
+    private final OffHeapCounterStore counters = OffHeapCounterStore.inMemory(clock, 1024);
     private final List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The reload's clock: the settle time passes when a test says so, never by sleeping. */
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
