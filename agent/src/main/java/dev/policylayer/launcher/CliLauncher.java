@@ -7,9 +7,14 @@ public final class CliLauncher {
     private CliLauncher() {
     }
 
-    public static void main(String[] args) throws Exception {
-        ClassLoader agent = AgentLauncher.open();
-        Thread.currentThread().setContextClassLoader(agent);
-        Class.forName(CLI_MAIN, true, agent).getMethod("main", String[].class).invoke(null, (Object) args);
+    public static void main(String[] args) {
+        try {
+            ClassLoader agent = AgentLauncher.open();
+            Thread.currentThread().setContextClassLoader(agent);
+            Class.forName(CLI_MAIN, true, agent).getMethod("main", String[].class).invoke(null, (Object) args);
+        } catch (Exception | LinkageError broken) {
+            System.err.println("error: the policylayer jar cannot run its command line (" + broken + ")");
+            System.exit(1);
+        }
     }
 }

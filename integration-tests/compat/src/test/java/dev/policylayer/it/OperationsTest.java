@@ -53,8 +53,7 @@ class OperationsTest {
             assertTrue(stillDenied.denied(), "a broken edit must not loosen anything: " + stillDenied);
             // Reported once the broken text has stood a moment (an in-place save passes through broken text).
             awaitStderr(server, "policy in force is kept");
-            assertTrue(server.jvm().stderrLines().stream().anyMatch(l -> l.contains("did you mean \"action\"?")),
-                    server.jvm().describe());
+            awaitStderr(server, "did you mean \"action\"?");
 
             // A valid edit that allows drop_table and raises nothing: the two calls already made still count.
             Files.writeString(policy, LIMITED.replace("\"drop_table\":{\"action\":\"deny\"},", ""));
@@ -91,6 +90,24 @@ class OperationsTest {
             assertEquals("/tools/drop_table/action", denied.get("rule"));
             assertEquals("action", denied.get("reason"));
             assertTrue(denied.get("message").toString().contains("drop_table"), denied.toString());
+        }
+    }
+
+    @Test
+    void aCallWithLoneSurrogatesInItsNamesYieldsValidLinesAndEveryLaterDecisionIsAudited() throws Exception {
+        Path audit = dir.resolve("decisions.jsonl");
+        try (StdioServer server = new StdioServer(ForkedJvm.of(FixtureServer.class.getName())
+                .withAgent(ForkedJvm.policyFile(LIMITED)).option("-Dpolicylayer.audit=" + audit).start())) {
+            // Valid JSON, and what no UTF-8 encoder can write as it is: lone surrogates in the name and a key.
+            assertTrue(StdioServer.ToolResult.of(server.rawCall("{\"name\":\"drop\\ud800\",\"arguments\":"
+                    + "{\"k\\udc00\":1}}")).isError());
+            assertEquals(new ToolResult(false, "echo: after"), server.call("echo", "{\"text\":\"after\"}"));
+            assertTrue(server.call("drop_table", "{}").denied());
+            List<Map<String, Object>> lines = awaitLines(audit, 3);
+            assertEquals("drop\\ud800", lines.get(0).get("tool"), "written escaped, readable");
+            assertEquals(List.of("k\\udc00"), lines.get(0).get("argument_keys"));
+            assertEquals("echo", lines.get(1).get("tool"));
+            assertEquals("drop_table", lines.get(2).get("tool"));
         }
     }
 

@@ -17,11 +17,14 @@ final class ColdLock {
 
     private final Memory memory;
     private final long offset;
+    private final long scratch;
     private final Recovered recovered;
 
-    ColdLock(Memory memory, long offset, Recovered recovered) {
+    /** @param scratch a word on the lock's page, written before its compare-and-swap (see {@link Memory#touch}) */
+    ColdLock(Memory memory, long offset, long scratch, Recovered recovered) {
         this.memory = memory;
         this.offset = offset;
+        this.scratch = scratch;
         this.recovered = recovered;
     }
 
@@ -32,6 +35,7 @@ final class ColdLock {
      * @return 0 when taken, else the identity of the live holder that kept it
      */
     long acquire(long maxWaitNanos) {
+        memory.touch(scratch);
         long deadline = System.nanoTime() + maxWaitNanos;
         long checked = 0;
         long nextCheck = 0;
@@ -68,6 +72,7 @@ final class ColdLock {
     }
 
     void release() {
+        memory.touch(scratch);
         memory.cas(offset, ProcessIdentity.SELF, 0);
     }
 }

@@ -11,8 +11,15 @@ import java.util.function.Consumer;
  *
  * <pre>
  *   header (4096 bytes): magic | layout | slot count | identity (random) | cold lock | live count | max keys
- *   slot (216 bytes):    state | key hash (2 words) | {@link CounterBlock} (owner, spec, 17 cells) | key length |
- *                        the key's first 32 bytes (UTF-8, for listing)
+ *   slot (256 bytes):    state | key hash (2 words) | {@link CounterBlock} (owner, spec, 17 cells) | key length |
+ *                        the key's first 56 bytes (UTF-8, for listing) | scratch
+ * </pre>
+ *
+ * <p>Slots are 256 bytes and the header one page, so no slot straddles two pages: every write to a slot is
+ * preceded by a guarded store to its scratch word ({@link Memory#touch}), so that a page the kernel refuses to
+ * write faults there, as an error the store handles, and never inside a compare-and-swap.
+ *
+ * <pre>
  * </pre>
  *
  * <p>Counting touches only a slot's counter block, lock-free ({@link SlidingWindow}, {@link FixedWindow}). Finding,
@@ -23,7 +30,7 @@ import java.util.function.Consumer;
  */
 final class CounterTable {
     static final int HEADER_BYTES = 4096;
-    static final int SLOT_WORDS = 27;
+    static final int SLOT_WORDS = 32;
     static final int SLOT_BYTES = SLOT_WORDS * Long.BYTES;
     static final long MAGIC = 0x504C_434E_5452_3032L; // "PLCNTR02"
     static final long LAYOUT = ((long) SLOT_BYTES << 32) | ((long) CounterBlock.RING << 16) | 2;
@@ -35,6 +42,7 @@ final class CounterTable {
     private static final long LOCK_AT = 32;
     private static final long LIVE_AT = 40;
     private static final long MAX_KEYS_AT = 48;
+    private static final long HEADER_SCRATCH_AT = HEADER_BYTES - Long.BYTES;
 
     static final long EMPTY = 0;
     static final long WRITING = 1;
@@ -47,7 +55,8 @@ final class CounterTable {
     private static final long BLOCK = 24;
     private static final long TEXT_LENGTH = BLOCK + (long) CounterBlock.WORDS * Long.BYTES;
     private static final long TEXT = TEXT_LENGTH + Long.BYTES;
-    static final int TEXT_BYTES = SLOT_BYTES - (int) TEXT;
+    private static final long SCRATCH = SLOT_BYTES - Long.BYTES;
+    static final int TEXT_BYTES = (int) (SCRATCH - TEXT);
 
     private final Memory memory;
     private final int slots;
@@ -60,7 +69,7 @@ final class CounterTable {
         this.slots = slots;
         this.maxKeys = maxKeys;
         this.identity = identity;
-        this.lock = new ColdLock(memory, LOCK_AT, recovered);
+        this.lock = new ColdLock(memory, LOCK_AT, HEADER_SCRATCH_AT, recovered);
     }
 
     /** Slots for {@code maxKeys} counters: a quarter spare keeps probe chains short. */
@@ -142,6 +151,11 @@ final class CounterTable {
         return slot + BLOCK;
     }
 
+    /** Before any compare-and-swap on a slot: see {@link Memory#touch}. */
+    void touch(long slot) {
+        memory.touch(slot + SCRATCH);
+    }
+
     long state(long slot) {
         return memory.read(slot + STATE);
     }
@@ -197,6 +211,7 @@ final class CounterTable {
                 if (!CounterBlock.isDead(owner)) {
                     return new Found(slot, block, CounterBlock.incarnation(memory, block));
                 }
+                touch(slot);
                 memory.write(slot + STATE, TOMBSTONE); // killed by a reclaim that stopped before marking it
                 memory.add(LIVE_AT, -1);
                 state = TOMBSTONE;
@@ -214,6 +229,7 @@ final class CounterTable {
                     + " policylayer.counters.keys or shorten windows");
         }
         long slot = slot(free);
+        touch(slot);
         memory.write(slot + STATE, WRITING);
         memory.write(slot + HASH_HIGH, hash[0]);
         memory.write(slot + HASH_LOW, hash[1]);
@@ -245,6 +261,7 @@ final class CounterTable {
                     continue;
                 }
                 long block = block(slot);
+                touch(slot);
                 long owner = memory.read(block);
                 if (!CounterBlock.isDead(owner)) {
                     long specWord = CounterBlock.readSpecWord(memory, block);
@@ -279,6 +296,7 @@ final class CounterTable {
                 long owner = memory.read(block);
                 long pins = owner & CounterBlock.PIN_MASK;
                 if (pins != 0 && pins != CounterBlock.DEAD) {
+                    touch(slot);
                     memory.write(block, owner - pins);
                 }
             }

@@ -53,6 +53,16 @@ final class Memory {
         WORDS.setVolatile(buffer, (int) offset, value);
     }
 
+    /**
+     * Writes the scratch word at {@code offset} before a CAS on the same page. A shared page the kernel will not let
+     * us write (the file was cut short, or made immutable, under us) faults on the first write: for a guarded store
+     * the JVM turns that fault into an {@link InternalError} the caller handles, where a compare-and-swap run by the
+     * interpreter would take the whole JVM down. After this store the page is writable (dirty) for the CAS.
+     */
+    void touch(long offset) {
+        WORDS.setVolatile(buffer, (int) offset, 0L);
+    }
+
     /** Plain byte access, for key text (written before the slot is published, read after). */
     void putBytes(long offset, byte[] bytes, int length) {
         buffer.put((int) offset, bytes, 0, length);

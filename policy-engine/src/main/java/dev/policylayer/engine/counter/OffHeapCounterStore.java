@@ -89,6 +89,7 @@ public final class OffHeapCounterStore implements CounterStore {
         checkMaxKeys(maxKeys);
         Path path = file.toAbsolutePath().normalize();
         prepareFile(path);
+        Warmup.once();
         CounterFile.Opened opened;
         try {
             opened = FileUsers.enter(path, (alone, record) -> CounterFile.open(path, maxKeys, alone, record,
@@ -155,6 +156,7 @@ public final class OffHeapCounterStore implements CounterStore {
             }
             for (int tries = 0; tries < 3; tries++) {
                 Slot slot = slot(key, spec, true);
+                table.touch(slot.slot);
                 if (!CounterBlock.pin(memory, slot.block, slot.incarnation)) {
                     lost(key, slot); // reclaimed meanwhile (maybe by another process), or overwritten
                     continue;
@@ -193,8 +195,12 @@ public final class OffHeapCounterStore implements CounterStore {
                 return;
             }
             Slot slot = slot(key, spec, false);
-            if (slot == null || !CounterBlock.pin(memory, slot.block, slot.incarnation)) {
+            if (slot == null) {
                 return; // no such counter any more: nothing left to give back to
+            }
+            table.touch(slot.slot);
+            if (!CounterBlock.pin(memory, slot.block, slot.incarnation)) {
+                return;
             }
             try {
                 long cells = CounterBlock.cells(slot.block);
@@ -222,7 +228,11 @@ public final class OffHeapCounterStore implements CounterStore {
                 throw new IllegalStateException(unusable);
             }
             Slot slot = slot(key, spec, false);
-            if (slot == null || !CounterBlock.pin(memory, slot.block, slot.incarnation)) {
+            if (slot == null) {
+                return 0;
+            }
+            table.touch(slot.slot);
+            if (!CounterBlock.pin(memory, slot.block, slot.incarnation)) {
                 return 0;
             }
             try {
@@ -322,6 +332,8 @@ public final class OffHeapCounterStore implements CounterStore {
                 broke("was cut short while in use");
             } else if (!table.headerIntact()) {
                 broke("was overwritten while in use (its header is no longer a counter table's)");
+            } else if (!Files.isWritable(file)) {
+                broke("was made read-only (or immutable) while in use");
             }
         } catch (NoSuchFileException e) {
             broke("was deleted while in use");
