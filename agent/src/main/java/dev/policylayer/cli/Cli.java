@@ -26,7 +26,12 @@ public final class Cli {
                                    the decisions a series of identical calls would get
               counters <file>      the counters in a shared counter file (policylayer.counters) and
                                    what counts in each window now; read-only, safe while JVMs run
+              counters reset <file>
+                                   start the file's limits from zero (once no process uses it)
               help                 this text
+
+            Any failure ends in one line and exit code 1 (2 for a wrong command line); --debug shows
+            the stack trace.
 
             As an agent: java -javaagent:policylayer.jar -Dpolicylayer.policy=policy.json -jar app.jar
             """;

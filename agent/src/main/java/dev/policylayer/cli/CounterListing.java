@@ -1,6 +1,7 @@
 package dev.policylayer.cli;
 
 import dev.policylayer.engine.counter.CounterFileReader;
+import dev.policylayer.engine.counter.CounterFiles;
 import dev.policylayer.engine.counter.CounterReading;
 import dev.policylayer.engine.counter.CounterStoreOpenException;
 import dev.policylayer.engine.load.WindowText;
@@ -17,14 +18,18 @@ final class CounterListing {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 2 && args[0].equals("reset")) {
+            return reset(Path.of(args[1]), out, err);
+        }
         if (args.length != 1 || args[0].startsWith("-")) {
-            err.println("counters takes one argument: the shared counter file (policylayer.counters)");
+            err.println("counters takes one argument: the shared counter file (policylayer.counters);"
+                    + " or: counters reset <file>");
             return Cli.USAGE;
         }
         List<CounterReading> readings;
         try {
             readings = CounterFileReader.read(Path.of(args[0]), Clock.systemUTC());
-        } catch (CounterStoreOpenException unreadable) {
+        } catch (CounterStoreOpenException | IllegalStateException unreadable) {
             err.println(unreadable.getMessage());
             return Cli.INVALID;
         }
@@ -39,6 +44,22 @@ final class CounterListing {
                     WindowText.format(r.windowMillis()), r.algorithm().name().toLowerCase(Locale.ROOT),
                     r.inWindow().toPlainString());
         }
+        return Cli.OK;
+    }
+
+    /** {@code counters reset <file>}: starts the file's limits from zero, once no process uses it. */
+    private static int reset(Path file, PrintStream out, PrintStream err) {
+        try {
+            if (!CounterFiles.reset(file)) {
+                err.println("counter file " + file + " is still in use by running processes; stop them first");
+                return Cli.INVALID;
+            }
+        } catch (java.io.IOException | RuntimeException failed) {
+            err.println("could not reset counter file " + file + ": " + failed.getMessage());
+            return Cli.INVALID;
+        }
+        out.println("reset " + file + ": its counts are gone, and every limit starts from zero when the next process"
+                + " opens it");
         return Cli.OK;
     }
 }

@@ -1,7 +1,7 @@
 package dev.policylayer.cli;
 
 import dev.policylayer.engine.PolicyEngine;
-import dev.policylayer.engine.counter.ChronicleCounterStore;
+import dev.policylayer.engine.counter.OffHeapCounterStore;
 import dev.policylayer.engine.decision.Decision;
 import dev.policylayer.engine.decision.Side;
 import dev.policylayer.engine.decision.ToolCall;
@@ -73,7 +73,7 @@ final class Simulation {
         if (policy == null) {
             return Cli.INVALID;
         }
-        ChronicleCounterStore counters = policy.hasLimits() ? ChronicleCounterStore.inMemory(Clock.systemUTC(), 1_000)
+        OffHeapCounterStore counters = policy.hasLimits() ? OffHeapCounterStore.inMemory(Clock.systemUTC(), 1_000)
                 : null;
         try {
             PolicyEngine engine = PolicyEngine.create(policy, counters, "default");

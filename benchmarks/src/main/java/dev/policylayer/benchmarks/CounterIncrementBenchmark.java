@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import dev.policylayer.engine.counter.Algorithm;
-import dev.policylayer.engine.counter.ChronicleCounterStore;
+import dev.policylayer.engine.counter.OffHeapCounterStore;
 import dev.policylayer.engine.counter.CounterSpec;
 import dev.policylayer.engine.counter.CounterUnits;
 
@@ -33,8 +33,7 @@ import dev.policylayer.engine.counter.CounterUnits;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {ChronicleFork.EXPORT_REF, ChronicleFork.OPEN_LANG, ChronicleFork.OPEN_REFLECT,
-        ChronicleFork.OPEN_NIO_CH})
+@Fork(1)
 public class CounterIncrementBenchmark {
     private static final String KEY = "calls|grant:default";
     private static final CounterSpec SLIDING = new CounterSpec(60_000, CounterUnits.MAX_UNITS, Algorithm.SLIDING);
@@ -44,18 +43,17 @@ public class CounterIncrementBenchmark {
     @Param({"memory", "file"})
     public String where;
 
-    private ChronicleCounterStore store;
+    private OffHeapCounterStore store;
     private Path dir;
     private final ConcurrentHashMap<String, AtomicLong> baseline = new ConcurrentHashMap<>();
 
     @Setup(Level.Trial)
     public void open() throws IOException {
-        ChronicleFork.check();
         if (where.equals("file")) {
             dir = Files.createTempDirectory("counter-bench");
-            store = ChronicleCounterStore.sharedFile(dir.resolve("counters.dat"), Clock.systemUTC(), 1_000);
+            store = OffHeapCounterStore.sharedFile(dir.resolve("counters.dat"), Clock.systemUTC(), 1_000);
         } else {
-            store = ChronicleCounterStore.inMemory(Clock.systemUTC(), 1_000);
+            store = OffHeapCounterStore.inMemory(Clock.systemUTC(), 1_000);
         }
         if (!store.tryAcquire(KEY, SLIDING, 1).granted() || !store.tryAcquire(KEY, FIXED, 1).granted()) {
             throw new IllegalStateException("the counters refuse: the benchmark would measure refusals");

@@ -1,7 +1,7 @@
 package dev.policylayer.benchmarks;
 
 import dev.policylayer.engine.PolicyEngine;
-import dev.policylayer.engine.counter.ChronicleCounterStore;
+import dev.policylayer.engine.counter.OffHeapCounterStore;
 import dev.policylayer.engine.decision.Decision;
 import dev.policylayer.engine.decision.Side;
 import dev.policylayer.engine.decision.ToolCall;
@@ -32,8 +32,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {ChronicleFork.EXPORT_REF, ChronicleFork.OPEN_LANG, ChronicleFork.OPEN_REFLECT,
-        ChronicleFork.OPEN_NIO_CH})
+@Fork(1)
 public class DecisionBenchmark {
     private static final String POLICY = """
             {
@@ -52,7 +51,7 @@ public class DecisionBenchmark {
               }
             }""";
 
-    private ChronicleCounterStore store;
+    private OffHeapCounterStore store;
     private PolicyEngine engine;
     private final ConcurrentHashMap<String, AtomicLong> baseline = new ConcurrentHashMap<>();
     private ToolCall search;
@@ -61,8 +60,7 @@ public class DecisionBenchmark {
 
     @Setup(Level.Trial)
     public void load() throws Exception {
-        ChronicleFork.check();
-        store = ChronicleCounterStore.inMemory(Clock.systemUTC(), 1_000);
+        store = OffHeapCounterStore.inMemory(Clock.systemUTC(), 1_000);
         engine = PolicyEngine.create(PolicyLoader.load(Settings.of(Map.of("policylayer.policy", POLICY))), store,
                 "default");
         search = new ToolCall("search", Map.of("query", "usb cable"), Side.SERVER, "session-1");

@@ -1,45 +1,29 @@
 package dev.policylayer.bootstrap;
 
 /**
- * What the agent does at each choke point. Implemented by the agent (loaded by its own class loader) and
- * installed in {@link ToolCallGate} at start-up. JDK types only, because the callers are inlined into SDK
- * classes of any class loader. Implementations never throw: they deny (fail closed) instead.
+ * What the agent does at every choke point, whichever library it is in. Implemented by the agent (loaded by its
+ * own class loader) and installed in {@link ToolCallGate} at start-up. JDK types only, because the callers are
+ * inlined into library classes of any class loader.
  */
 public interface GateDelegate {
 
     /**
-     * A tools/call reached the server's handler.
+     * A tool call reached an instrumented method.
      *
-     * @param server  the server instance ({@code McpAsyncServer} or a variant)
-     * @param context the exchange or transport context (null on the oldest SDKs)
-     * @param params  the raw JSON-RPC params ({@code name}, {@code arguments})
-     * @return a {@link Replacement} to answer without running the tool, or a token for
-     *         {@link #afterCall} (null when there is nothing to settle)
+     * @param integration the id of the integration whose advice this is (see the agent's integration registry)
+     * @param self        the instrumented object (server, client)
+     * @param arguments   the method's arguments
+     * @return a {@link Replacement} to answer without running the method, a token for {@link #exit} (the quota to
+     *         settle with the outcome), or null to run the method with nothing to settle
      */
-    Object onServerCall(Object server, Object context, Object params);
-
-    /** A client is about to send tools/call; same contract as {@link #onServerCall}. */
-    Object onClientCall(Object client, Object request);
+    Object enter(String integration, Object self, Object[] arguments);
 
     /**
-     * The tool call's {@code Mono} (the handler's, or the client's) for an allowed call: returns it wrapped
-     * so the quota held by {@code token} is committed or refunded with the outcome.
+     * The method returned {@code returned} or threw {@code thrown} after {@link #enter} handed out {@code token}:
+     * settle it, and return what the method returns (the same value, or one wrapped to settle on its outcome).
      */
-    Object afterCall(Object token, Object mono);
+    Object exit(Object token, Object returned, Throwable thrown);
 
-    /** The call's method threw before returning a {@code Mono}: give the token's quota back. */
-    void callFailed(Object token, Throwable thrown);
-
-    /** A tools/list result {@code Mono} (server or client side): returns it with hidden tools removed. */
-    Object filterList(Object mono, Object owner);
-
-    /**
-     * A framework's own MCP client (LangChain4j's {@code DefaultMcpClient.executeTool}) is about to call a tool,
-     * synchronously. Same contract as {@link #onServerCall}; a {@link Replacement} holds the method's own
-     * return value (a denial as text or as the framework's result type).
-     */
-    Object onDirectCall(Object client, Object request);
-
-    /** The synchronous call of {@link #onDirectCall} returned {@code result} or threw: settle the token. */
-    void afterDirectCall(Object token, Object result, Throwable thrown);
+    /** A tools/list result (or the {@code Mono} of one): returns it with hidden tools removed. */
+    Object list(String integration, Object self, Object returned);
 }

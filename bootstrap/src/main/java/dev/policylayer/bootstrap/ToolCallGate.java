@@ -1,52 +1,45 @@
 package dev.policylayer.bootstrap;
 
 /**
- * The static entry points the inlined advice calls. Lives on the boot class path so every class loader can
- * see it; holds nothing but the agent's delegate. With no delegate installed every call passes untouched,
- * and nothing here ever throws into the instrumented method.
+ * The static entry points every integration's inlined advice calls, with its integration id. Lives on the boot
+ * class path so that every class loader can see it; holds nothing but the agent's delegate.
+ *
+ * <p>Closed by default: without a delegate, or when the delegate fails in any way (an {@code Error} included), a
+ * tool call does not run; it is refused with {@link ToolCallRefused}. Only the delegate lets calls through, and it
+ * is installed by the agent before any advice exists. A tools/list is left as it is when filtering fails (hiding
+ * is not running), and a settlement that fails leaves the quota spent (the safe side).
  */
 public final class ToolCallGate {
+    private static final String NOT_RUNNING = "[POLICY DENIED] the PolicyLayer agent is not running in this JVM,"
+            + " so this call was refused";
     private static volatile GateDelegate delegate;
 
     private ToolCallGate() {
     }
 
-    /** Called once by the agent at start-up. */
+    /** Called by the agent at start-up, before it installs any advice. */
     public static void install(GateDelegate installed) {
         delegate = installed;
     }
 
-    /** Server tools/call enter: the last argument is the raw params, the first (if two) the context. */
-    public static Object serverCall(Object server, Object[] arguments) {
-        GateDelegate d = delegate;
-        if (d == null || arguments == null || arguments.length == 0) {
-            return null;
-        }
-        try {
-            Object context = arguments.length > 1 ? arguments[0] : null;
-            return d.onServerCall(server, context, arguments[arguments.length - 1]);
-        } catch (Throwable unexpected) {
-            return null; // the delegate fails closed itself; a failure here must not break the host
-        }
-    }
-
-    public static Object clientCall(Object client, Object request) {
+    /** A call enters an instrumented method: see {@link GateDelegate#enter}. Never throws. */
+    public static Object enter(String integration, Object self, Object[] arguments) {
         GateDelegate d = delegate;
         if (d == null) {
-            return null;
+            return Replacement.throwing(new ToolCallRefused(NOT_RUNNING));
         }
         try {
-            return d.onClientCall(client, request);
-        } catch (Throwable unexpected) {
-            return null;
+            return d.enter(integration, self, arguments);
+        } catch (Throwable failure) {
+            return refused(failure);
         }
     }
 
     /**
-     * Call exit: the replacement when the call was denied, else the returned {@code Mono}, wrapped to settle
-     * the quota when a token was handed out.
+     * The instrumented method is done: the replacement's value when the call was denied (or its exception thrown),
+     * else what the method returned, settled.
      */
-    public static Object afterCall(Object entered, Object returned, Throwable thrown) {
+    public static Object exit(Object entered, Object returned, Throwable thrown) {
         if (entered instanceof Replacement replacement) {
             return replacement.value();
         }
@@ -55,54 +48,31 @@ public final class ToolCallGate {
             return returned;
         }
         try {
-            if (thrown != null) {
-                d.callFailed(entered, thrown);
-                return returned;
-            }
-            return d.afterCall(entered, returned);
-        } catch (Throwable unexpected) {
-            return returned;
+            return d.exit(entered, returned, thrown);
+        } catch (Throwable failure) {
+            return returned; // the quota stays spent: the safe side
         }
     }
 
-    public static Object filterList(Object returned, Object owner) {
+    /** A tools/list result on its way back: hidden tools removed. */
+    public static Object list(String integration, Object self, Object returned) {
         GateDelegate d = delegate;
         if (d == null || returned == null) {
             return returned;
         }
         try {
-            return d.filterList(returned, owner);
-        } catch (Throwable unexpected) {
+            return d.list(integration, self, returned);
+        } catch (Throwable failure) {
             return returned;
         }
     }
 
-    /** Framework client call enter (LangChain4j): see {@link GateDelegate#onDirectCall}. */
-    public static Object directCall(Object client, Object request) {
-        GateDelegate d = delegate;
-        if (d == null) {
-            return null;
-        }
+    private static Replacement refused(Throwable failure) {
         try {
-            return d.onDirectCall(client, request);
-        } catch (Throwable unexpected) {
-            return null;
+            return Replacement.throwing(new ToolCallRefused("[POLICY DENIED] the policy agent could not check this"
+                    + " call, so it was refused (" + failure.getClass().getName() + ")"));
+        } catch (Throwable evenThat) {
+            return Replacement.throwing(new ToolCallRefused(NOT_RUNNING));
         }
-    }
-
-    /** Framework client call exit: the replacement when denied, else the result, after settling its quota. */
-    public static Object afterDirectCall(Object entered, Object returned, Throwable thrown) {
-        if (entered instanceof Replacement replacement) {
-            return replacement.value();
-        }
-        GateDelegate d = delegate;
-        if (entered != null && d != null) {
-            try {
-                d.afterDirectCall(entered, returned, thrown);
-            } catch (Throwable unexpected) {
-                // the quota stays spent: the safe side
-            }
-        }
-        return returned;
     }
 }

@@ -4,9 +4,13 @@ import dev.policylayer.engine.counter.CounterStore;
 import dev.policylayer.engine.decision.Decision;
 import dev.policylayer.engine.decision.Evaluator;
 import dev.policylayer.engine.decision.Reservation;
+import dev.policylayer.engine.decision.RuleKind;
 import dev.policylayer.engine.decision.ToolCall;
 import dev.policylayer.engine.decision.Verdict;
 import dev.policylayer.engine.load.LoadedPolicy;
+import dev.policylayer.engine.text.Quoted;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The engine's front door: one loaded policy plus the counters its limits use. Immutable apart from the
@@ -26,7 +30,8 @@ public final class PolicyEngine {
     /**
      * An engine that decides by {@code policy}, counting limits in {@code counters}.
      *
-     * @param grant the identity {@code grant}-scoped counters belong to ({@code policylayer.grant})
+     * @param grant the identity {@code grant}-scoped counters belong to when a call names none
+     *              ({@code policylayer.grant})
      */
     public static PolicyEngine create(LoadedPolicy policy, CounterStore counters, String grant) {
         return create(policy, counters, grant, false);
@@ -35,7 +40,7 @@ public final class PolicyEngine {
     /**
      * As {@link #create(LoadedPolicy, CounterStore, String)}; with {@code uncountedAllows} (the agent's
      * {@code policylayer.fail=open}) a limit the store cannot count lets the call through, saying so in the
-     * decision's message, instead of denying it.
+     * decision ({@link Decision#uncounted()}), instead of denying it.
      */
     public static PolicyEngine create(LoadedPolicy policy, CounterStore counters, String grant,
                                       boolean uncountedAllows) {
@@ -61,10 +66,33 @@ public final class PolicyEngine {
         }
         try {
             return evaluator.decide(call);
-        } catch (RuntimeException | StackOverflowError unexpected) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError unexpected) {
             return policyError(call.tool(), "the policy could not be evaluated (" + unexpected.getClass()
                     .getSimpleName() + ")");
         }
+    }
+
+    /**
+     * {@link #decide} without waiting on a remote counter store: the stage completes once the store answers.
+     * Never completes exceptionally; an internal error is a denial.
+     */
+    public CompletionStage<Decision> decideAsync(ToolCall call) {
+        if (evaluator == null || !evaluator.countsRemotely()) {
+            return CompletableFuture.completedFuture(decide(call));
+        }
+        try {
+            return evaluator.decideAsync(call).exceptionally(unexpected -> policyError(call.tool(),
+                    "the policy could not be evaluated (" + unexpected.getClass().getSimpleName() + ")"));
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError unexpected) {
+            return CompletableFuture.completedFuture(policyError(call.tool(), "the policy could not be evaluated ("
+                    + unexpected.getClass().getSimpleName() + ")"));
+        }
+    }
+
+    /** Whether deciding may wait on I/O (limits counted in a remote store): callers on event loops use
+     * {@link #decideAsync}. */
+    public boolean countsRemotely() {
+        return evaluator != null && evaluator.countsRemotely();
     }
 
     /** Whether {@code tool} is to be left out of tools/list. */
@@ -77,9 +105,14 @@ public final class PolicyEngine {
         return policy;
     }
 
+    /** Why every call is denied, for a {@link #failClosed} engine; null otherwise. */
+    public String failure() {
+        return failure;
+    }
+
     private static Decision policyError(String tool, String why) {
-        return new Decision(Verdict.DENY, tool, Decision.POLICY_ERROR_RULE,
-                "tool \"" + tool + "\" denied by " + Decision.POLICY_ERROR_RULE + ": " + why, Reservation.NONE,
-                null);
+        return new Decision(Verdict.DENY, RuleKind.POLICY_ERROR, tool, Decision.POLICY_ERROR_RULE,
+                "tool \"" + Quoted.name(tool) + "\" denied by " + Decision.POLICY_ERROR_RULE + ": " + why, Reservation.NONE,
+                null, null);
     }
 }

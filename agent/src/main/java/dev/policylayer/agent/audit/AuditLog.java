@@ -1,7 +1,7 @@
 package dev.policylayer.agent.audit;
 
-import dev.policylayer.agent.enforce.DecisionListener;
-import dev.policylayer.agent.enforce.DecisionRecord;
+import dev.policylayer.agent.gate.DecisionListener;
+import dev.policylayer.agent.gate.DecisionRecord;
 import dev.policylayer.agent.log.AgentLog;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,29 +26,29 @@ public final class AuditLog implements DecisionListener {
 
     private final BlockingQueue<DecisionRecord> queue;
     private final AuditSink sink;
-    private final String grant;
     private final LongAdder dropped = new LongAdder();
     private final Thread writer;
     private volatile boolean closing;
     private long droppedReported;
 
-    AuditLog(AuditSink sink, String grant, int queueSize) {
+    AuditLog(AuditSink sink, int queueSize) {
         this.queue = new ArrayBlockingQueue<>(queueSize);
         this.sink = sink;
-        this.grant = grant;
         this.writer = new Thread(this::writeLoop, "policylayer-audit");
         writer.setDaemon(true);
     }
 
     /**
-     * Starts the audit to {@code target}: {@code stderr}, or a file path.
+     * Starts the audit to {@code target}: {@code stderr}, or a file path. Never the process's standard output: a
+     * stdio MCP server speaks JSON-RPC there, and audit lines in it would break every client.
      *
-     * @throws IOException when the file cannot be opened (the caller logs it; calls are still enforced)
+     * @throws IOException when the file cannot be opened or is standard output (the caller logs it; calls are
+     *                     still enforced)
      */
-    public static AuditLog start(String target, long maxBytes, String grant) throws IOException {
+    public static AuditLog start(String target, long maxBytes) throws IOException {
         AuditSink sink = target.equalsIgnoreCase("stderr") ? new StderrSink()
-                : new RotatingFileSink(Path.of(target), maxBytes);
-        AuditLog log = new AuditLog(sink, grant, QUEUE_SIZE);
+                : new RotatingFileSink(StandardOutput.refuse(target), maxBytes);
+        AuditLog log = new AuditLog(sink, QUEUE_SIZE);
         log.startWriter();
         Runtime.getRuntime().addShutdownHook(new Thread(log::close, "policylayer-audit-close"));
         return log;
@@ -81,7 +81,7 @@ public final class AuditLog implements DecisionListener {
             try {
                 while (queue.drainTo(batch, QUEUE_SIZE) > 0) {
                     for (DecisionRecord decision : batch) {
-                        write(AuditLine.of(decision, grant));
+                        write(decision);
                     }
                     batch.clear();
                 }
@@ -98,9 +98,10 @@ public final class AuditLog implements DecisionListener {
         }
     }
 
-    private void write(String line) {
+    /** One line; a line that cannot be formatted or written is counted and reported, and the next one goes on. */
+    private void write(DecisionRecord decision) {
         try {
-            sink.write(line);
+            sink.write(AuditLine.of(decision));
         } catch (IOException | RuntimeException failure) {
             dropped.increment();
             AgentLog.errorOnce("audit-write", "could not write the audit log; lines are being lost", failure);

@@ -1,7 +1,7 @@
 package dev.policylayer.agent.metrics;
 
-import dev.policylayer.agent.enforce.DecisionListener;
-import dev.policylayer.agent.enforce.DecisionRecord;
+import dev.policylayer.agent.gate.DecisionListener;
+import dev.policylayer.agent.gate.DecisionRecord;
 import dev.policylayer.engine.PolicyEngine;
 import java.time.Instant;
 import java.util.List;
@@ -43,7 +43,7 @@ public final class AgentMetrics implements DecisionListener, AgentMXBean {
             allowed.increment();
         } else {
             denied.increment();
-            deniedByReason.computeIfAbsent(decision.reason(), r -> new LongAdder()).increment();
+            deniedByReason.computeIfAbsent(decision.kind().tag(), r -> new LongAdder()).increment();
             count(deniedByTool, tool);
         }
     }

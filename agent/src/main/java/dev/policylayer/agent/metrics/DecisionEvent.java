@@ -1,6 +1,6 @@
 package dev.policylayer.agent.metrics;
 
-import dev.policylayer.agent.enforce.DecisionRecord;
+import dev.policylayer.agent.gate.DecisionRecord;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Enabled;
@@ -50,11 +50,11 @@ final class DecisionEvent extends Event {
         if (!event.isEnabled()) {
             return;
         }
-        event.side = decision.side();
+        event.side = decision.side().tag();
         event.tool = decision.tool();
-        event.verdict = decision.verdict();
+        event.verdict = decision.verdictTag();
         event.rule = decision.rule();
-        event.reason = decision.reason();
+        event.reason = decision.kind().tag();
         event.enforced = decision.enforced();
         event.session = decision.session();
         event.argumentKeys = String.join(",", decision.argumentKeys());

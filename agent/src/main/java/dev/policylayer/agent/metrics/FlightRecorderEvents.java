@@ -1,7 +1,7 @@
 package dev.policylayer.agent.metrics;
 
-import dev.policylayer.agent.enforce.DecisionListener;
-import dev.policylayer.agent.enforce.DecisionRecord;
+import dev.policylayer.agent.gate.DecisionListener;
+import dev.policylayer.agent.gate.DecisionRecord;
 import jdk.jfr.FlightRecorder;
 
 /**

@@ -1,17 +1,16 @@
 package dev.policylayer.agent.startup;
 
 import dev.policylayer.agent.log.AgentLog;
-import dev.policylayer.engine.counter.ChronicleCounterStore;
 import dev.policylayer.engine.counter.CounterStore;
 import dev.policylayer.engine.counter.DeferredCounterStore;
+import dev.policylayer.engine.counter.OffHeapCounterStore;
 import dev.policylayer.engine.settings.AgentOptions;
 import java.time.Clock;
-import java.util.concurrent.CompletableFuture;
 
 /**
- * Opens the counter store off the application's start-up path: Chronicle's first map takes a while to
- * initialise, so it opens on a daemon thread, and the first call that needs a counter waits for it (bounded;
- * it fails closed if the store cannot open).
+ * Opens the counter store off the application's start-up path, on the store's own daemon thread: a call that needs
+ * a counter waits at most a fraction of a second for it, then fails closed with the reason, and a store that cannot
+ * open (a full disk, a damaged file) is tried again in the background until it can.
  */
 final class CounterStores {
 
@@ -19,25 +18,34 @@ final class CounterStores {
     }
 
     static CounterStore open(AgentOptions options) {
-        CompletableFuture<CounterStore> opening = new CompletableFuture<>();
-        Thread opener = new Thread(() -> {
-            try {
-                CounterStore store = options.counters().isPresent()
-                        ? ChronicleCounterStore.sharedFile(options.counters().get(), Clock.systemUTC(),
-                        options.counterKeys())
-                        : ChronicleCounterStore.inMemory(Clock.systemUTC(), options.counterKeys());
-                Runtime.getRuntime().addShutdownHook(new Thread(store::close, "policylayer-counters-close"));
-                opening.complete(store);
-            } catch (Throwable failure) {
-                AgentLog.error("counters could not be opened" + options.counters().map(p -> " at " + p).orElse("")
-                        + ": " + failure.getMessage() + "; every call with a limit will be "
-                        + (options.fail() == AgentOptions.FailMode.OPEN ? "ALLOWED uncounted (policylayer.fail=open)"
-                        : "denied"));
-                opening.completeExceptionally(failure);
+        OffHeapCounterStore.onLockRecovered((file, pid) -> AgentLog.warn("process " + pid + " died while creating"
+                + " counters in " + file + "; its lock was taken over, and nothing it had counted was lost"));
+        String where = options.counters().map(p -> " at " + p).orElse("");
+        String meanwhile = options.fail() == AgentOptions.FailMode.OPEN
+                ? "ALLOWED uncounted (policylayer.fail=open)" : "denied";
+        return new DeferredCounterStore(() -> {
+            CounterStore store = options.counters().isPresent()
+                    ? OffHeapCounterStore.sharedFile(options.counters().get(), Clock.systemUTC(),
+                    options.counterKeys())
+                    : OffHeapCounterStore.inMemory(Clock.systemUTC(), options.counterKeys());
+            Runtime.getRuntime().addShutdownHook(new Thread(store::close, "policylayer-counters-close"));
+            return store;
+        }, DeferredCounterStore.DEFAULT_WAIT, DeferredCounterStore.DEFAULT_RETRY, new DeferredCounterStore.Listener() {
+            @Override
+            public void opened(CounterStore store, int attempt) {
+                if (attempt > 1) {
+                    AgentLog.info("counters opened" + where + " after " + attempt + " attempts; limits are counted"
+                            + " again");
+                }
             }
-        }, "policylayer-counters-open");
-        opener.setDaemon(true);
-        opener.start();
-        return new DeferredCounterStore(opening);
+
+            @Override
+            public void failed(Throwable why, int attempt, boolean changed) {
+                if (changed) {
+                    AgentLog.error("counters could not be opened" + where + ": " + why.getMessage() + "; every call"
+                            + " with a limit is " + meanwhile + " until they can be (still trying)");
+                }
+            }
+        });
     }
 }

@@ -2,26 +2,21 @@ package dev.policylayer.agent.startup;
 
 import dev.policylayer.engine.counter.CounterStore;
 import dev.policylayer.engine.settings.AgentOptions;
-import java.lang.instrument.Instrumentation;
 
 /**
- * The counter store, opened the first time a policy with limits comes into force (at start-up or by a
- * reload that adds the first limit), and then shared by every engine: that is what lets limits survive
- * reloads.
+ * The counter store, opened the first time a policy with limits comes into force (at start-up or by a reload that
+ * adds the first limit), and then shared by every engine: that is what lets limits survive reloads.
  */
 final class LazyCounters {
     private final AgentOptions options;
-    private final Instrumentation instrumentation;
     private CounterStore store;
 
-    LazyCounters(AgentOptions options, Instrumentation instrumentation) {
+    LazyCounters(AgentOptions options) {
         this.options = options;
-        this.instrumentation = instrumentation;
     }
 
     synchronized CounterStore get() {
         if (store == null) {
-            ChronicleModuleGrants.grantOrLog(instrumentation);
             store = CounterStores.open(options);
         }
         return store;

@@ -1,9 +1,9 @@
 package dev.policylayer.agent.startup;
 
-import dev.policylayer.agent.enforce.KnownServers;
+import dev.policylayer.agent.integration.Integration;
+import dev.policylayer.agent.integration.Integrations;
 import dev.policylayer.agent.log.AgentLog;
 import dev.policylayer.agent.metrics.AgentMetrics;
-import dev.policylayer.agent.sdk.SdkBridges;
 import dev.policylayer.engine.PolicyEngine;
 import dev.policylayer.engine.load.PolicyLoadException;
 import dev.policylayer.engine.reload.LivePolicy;
@@ -11,17 +11,22 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Says what a reload did, and when the hide list changed tells every server's clients to list tools again
- * ({@code notifications/tools/list_changed}), so a newly hidden tool disappears from their menus and an
- * unhidden one comes back without a reconnect.
+ * Says what a reload did, and when the hide list changed tells every integration, so servers can ask their clients
+ * to list tools again ({@code notifications/tools/list_changed}) and a newly hidden tool disappears from their
+ * menus without a reconnect.
  */
 final class ReloadReporter implements LivePolicy.Listener {
-    private final KnownServers servers;
-    private final AgentMetrics metrics;
+    /** What an engine with no valid policy hides under fail-closed: everything (see the gate's listing). */
+    private static final List<String> EVERYTHING = List.of("*");
 
-    ReloadReporter(KnownServers servers, AgentMetrics metrics) {
-        this.servers = servers;
+    private final Integrations integrations;
+    private final AgentMetrics metrics;
+    private final boolean failOpen;
+
+    ReloadReporter(Integrations integrations, AgentMetrics metrics, boolean failOpen) {
+        this.integrations = integrations;
         this.metrics = metrics;
+        this.failOpen = failOpen;
     }
 
     @Override
@@ -30,20 +35,14 @@ final class ReloadReporter implements LivePolicy.Listener {
         AgentLog.info("policy reloaded from " + next.policy().source() + " (" + next.policy().ruleCount()
                 + " rules, sha256 " + next.policy().hash().substring(0, 12) + ")");
         if (!Objects.equals(hidden(previous), hidden(next))) {
-            int told = 0;
-            for (Object server : servers.all()) {
+            for (Integration integration : integrations.all()) {
                 try {
-                    if (SdkBridges.of(server).notifyToolsListChanged(server, failure -> AgentLog.errorOnce(
-                            "notify-" + failure.getClass().getName(), "could not tell clients that the tool list"
-                                    + " changed", failure))) {
-                        told++;
-                    }
+                    integration.hideListChanged();
                 } catch (RuntimeException | LinkageError failure) {
                     AgentLog.errorOnce("notify-" + failure.getClass().getName(), "could not tell clients that the"
                             + " tool list changed", failure);
                 }
             }
-            AgentLog.info("the hide list changed: told the clients of " + told + " server(s) to list tools again");
         }
     }
 
@@ -54,7 +53,10 @@ final class ReloadReporter implements LivePolicy.Listener {
         problems.getMessage().lines().forEach(line -> AgentLog.error("  " + line));
     }
 
-    private static List<String> hidden(PolicyEngine engine) {
-        return engine == null || engine.policy() == null ? List.of() : engine.policy().policy().hide();
+    private List<String> hidden(PolicyEngine engine) {
+        if (engine == null) {
+            return List.of();
+        }
+        return engine.policy() == null ? (failOpen ? List.of() : EVERYTHING) : engine.policy().policy().hide();
     }
 }

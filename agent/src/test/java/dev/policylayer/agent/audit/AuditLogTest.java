@@ -3,7 +3,15 @@ package dev.policylayer.agent.audit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.policylayer.agent.enforce.DecisionRecord;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.policylayer.agent.gate.DecisionRecord;
+import dev.policylayer.engine.decision.RuleKind;
+import dev.policylayer.engine.decision.Side;
+import dev.policylayer.engine.decision.Verdict;
+import dev.policylayer.engine.text.Quoted;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +40,7 @@ class AuditLogTest {
             public void close() {
             }
         };
-        AuditLog audit = new AuditLog(sink, "g", 4);
+        AuditLog audit = new AuditLog(sink, 4);
         // The writer has not started: as if the disk could not keep up. Every call still returns at once.
         for (int i = 0; i < 20; i++) {
             audit.decided(record("tool" + i));
@@ -50,7 +58,7 @@ class AuditLogTest {
     @Test
     void theFileIsRotatedPastItsCapKeepingOnePreviousFile() throws Exception {
         Path file = dir.resolve("audit.jsonl");
-        AuditLog audit = new AuditLog(new RotatingFileSink(file, 4096), "g", 1024);
+        AuditLog audit = new AuditLog(new RotatingFileSink(file, 4096), 1024);
         audit.startWriter();
         for (int i = 0; i < 100; i++) {
             audit.decided(record("tool" + i));
@@ -67,14 +75,80 @@ class AuditLogTest {
 
     @Test
     void aLineIsOneJsonObjectWithKeysAndNoValues() {
-        String line = AuditLine.of(record("echo"), "team-a");
+        String line = AuditLine.of(record("echo"));
         assertTrue(line.startsWith("{\"ts\":\"") && line.endsWith("}") && !line.contains("\n"), line);
         assertTrue(line.contains("\"argument_keys\":[\"amount\",\"note\"]"), line);
         assertTrue(line.contains("\"grant\":\"team-a\""), line);
     }
 
+    @Test
+    void aPoisonedNameYieldsOneValidLineAndEveryLaterDecisionIsWritten() throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        AuditLog audit = new AuditLog(new RotatingFileSink(file, 1 << 20), 1024);
+        audit.startWriter();
+        audit.decided(record("before"));
+        // What a caller can send as valid JSON: lone surrogates, control characters, a megabyte of name.
+        audit.decided(record(Quoted.name("\ud800")));
+        audit.decided(record(Quoted.name("x\udc00y\u0000z\u001b[31m")));
+        audit.decided(record(Quoted.name("n".repeat(1 << 20))));
+        audit.decided(record("after"));
+        audit.close();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertEquals(5, lines.size(), lines.toString());
+        for (String line : lines) {
+            assertTrue(line.chars().allMatch(c -> c >= 0x20 && c < 0x7f), "printable ASCII: " + line);
+            assertTrue(line.length() < 2000, "a bounded line: " + line.length());
+            assertEquals(JsonToken.START_OBJECT, parseWhole(line));
+        }
+        assertTrue(lines.get(1).contains("\"tool\":\"\\\\ud800\""), lines.get(1));
+        assertTrue(lines.get(4).contains("\"tool\":\"after\""), lines.get(4));
+        assertEquals(0, audit.dropped());
+    }
+
+    @Test
+    void aLineThatCannotBeWrittenIsCountedAndTheNextOnesAreWritten() throws Exception {
+        List<String> written = new CopyOnWriteArrayList<>();
+        AuditSink sink = new AuditSink() {
+            @Override
+            public void write(String line) throws java.io.IOException {
+                if (line.contains("\"tool\":\"unwritable\"")) {
+                    throw new java.io.IOException("No space left on device");
+                }
+                written.add(line);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        AuditLog audit = new AuditLog(sink, 16);
+        audit.startWriter();
+        audit.decided(record("first"));
+        audit.decided(record("unwritable"));
+        audit.decided(record("third"));
+        audit.close();
+        assertEquals(1, audit.dropped());
+        assertTrue(written.stream().anyMatch(l -> l.contains("\"tool\":\"first\"")), written.toString());
+        assertTrue(written.stream().anyMatch(l -> l.contains("\"tool\":\"third\"")), written.toString());
+    }
+
+    /** The first token of a line that must be exactly one JSON object, read to its end. */
+    private static JsonToken parseWhole(String line) throws Exception {
+        try (JsonParser parser = new JsonFactory().createParser(line)) {
+            JsonToken first = parser.nextToken();
+            parser.skipChildren();
+            assertEquals(null, parser.nextToken(), "nothing after the object: " + line);
+            return first;
+        }
+    }
+
     private static DecisionRecord record(String tool) {
-        return new DecisionRecord(System.currentTimeMillis(), "server", tool, "deny", "/tools/x/action", "action",
-                "tool \"" + tool + "\" denied", true, "s1", List.of("amount", "note"), "ab12", 1234);
+        return new DecisionRecord(System.currentTimeMillis(), Side.SERVER, tool, Verdict.DENY, RuleKind.ACTION,
+                "/tools/x/action", "tool \"" + tool + "\" denied", true, "s1", "team-a", List.of("amount", "note"),
+                "ab12", 1234, null, null);
     }
 }

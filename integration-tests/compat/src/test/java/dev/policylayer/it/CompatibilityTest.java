@@ -82,7 +82,7 @@ class CompatibilityTest {
                 .start())) {
             assertEnforced(server);
             assertTrue(server.jvm().stderrLines().stream()
-                    .anyMatch(l -> l.startsWith("[policylayer] instrumented server tools/call")), server.jvm().describe());
+                    .anyMatch(l -> l.startsWith("[policylayer] instrumented MCP SDK server tools/call")), server.jvm().describe());
         }
     }
 }

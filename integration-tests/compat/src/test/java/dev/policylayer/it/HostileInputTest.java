@@ -16,15 +16,15 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Hostile argument shapes and sizes sent to a real stdio server (SDK 2.1.0, Jackson 3) in a forked JVM with the
  * agent: nesting as deep as the SDK parses, a 50 MB string, a million-item array, a catastrophic-backtracking
- * regex input. Each gets the verdict the policy gives, in a time bounded relative to a normal call, and the server
- * keeps answering.
+ * regex input. Each gets the verdict the policy gives, the tool runs only when allowed, and the server keeps
+ * answering. What they cost next to a normal call is measured in JMH ({@code HostileInputBenchmark}), where a busy
+ * machine cannot fail a build; here time is only a liveness limit ({@link HostileServer#ANSWER_SECONDS}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileInputTest {
     /**
      * The fixture's tools stand in for a real server's: {@code delete_account} takes a tree, {@code limited} a
-     * large text, {@code drop_table} a large list, {@code create_refund} a reason checked by a regex; {@code flaky}
-     * has no rules, so that the same bytes sent to it show what transfer and parsing alone cost.
+     * large text, {@code drop_table} a large list, {@code create_refund} a reason checked by a regex.
      */
     private static final String POLICY = """
             {"version": "1", "default": "deny",
@@ -82,11 +82,9 @@ class HostileInputTest {
         int depth = JACKSON_MAX_DEPTH - 10;
         ToolResult objects = server.call("delete_account", "{\"tree\":" + nested("{\"a\":", "1", "}", depth) + "}");
         assertDenied(objects, "/tools/delete_account/deny_if/0");
-        server.assertQuick(depth + "-deep objects");
         ToolResult arrays = server.call("delete_account", "{\"tree\":{\"list\":" + nested("[", "1", "]", depth)
                 + "}}");
         assertDenied(arrays, "/tools/delete_account/deny_if/1");
-        server.assertQuick(depth + "-deep arrays");
         assertEquals(List.of(), server.ranSinceLastAsked());
         server.assertStillAnswers();
         assertEquals(new ToolResult(false, "delete_account ran"), server.call("delete_account",
@@ -95,18 +93,13 @@ class HostileInputTest {
     }
 
     @Test
-    void aFiftyMegabyteStringIsScannedByRegexAndContainsInLinearTime() throws Exception {
+    void aFiftyMegabyteStringIsScannedByRegexAndContains() throws Exception {
         String text = "x".repeat(MB_50);
-        long sameBytes = sameBytesWithoutRules("{\"text\":\"" + text + "\"}", "50 MB");
-
         assertEquals(new ToolResult(false, "limited ran"), server.call("limited", "{\"text\":\"" + text + "\"}"));
-        server.assertNoSlowerThan("50 MB allowed after regex and contains", sameBytes, 5);
-        assertEquals(List.of("flaky", "flaky", "limited"), server.ranSinceLastAsked());
+        assertEquals(List.of("limited"), server.ranSinceLastAsked());
 
         assertDenied(server.call("limited", "{\"text\":\"" + text + " DROP TABLE\"}"), "/tools/limited/deny_if/0");
-        server.assertNoSlowerThan("50 MB denied by contains at its end", sameBytes, 5);
         assertDenied(server.call("limited", "{\"text\":\"" + text + "\\t\"}"), "/tools/limited/require/0");
-        server.assertNoSlowerThan("50 MB denied by the regex at its end", sameBytes, 5);
         assertEquals(List.of(), server.ranSinceLastAsked());
         server.assertStillAnswers();
     }
@@ -114,69 +107,44 @@ class HostileInputTest {
     @Test
     void aMillionItemArrayIsIndexedAndSearched() throws Exception {
         String zeros = "0,".repeat(999_999);
-        long sameBytes = sameBytesWithoutRules("{\"items\":[" + zeros + "0]}", "1M items");
 
         assertEquals(new ToolResult(false, "drop_table ran"),
                 server.call("drop_table", "{\"items\":[" + zeros + "0]}"));
-        server.assertNoSlowerThan("1M items allowed", sameBytes, 5);
         assertDenied(server.call("drop_table", "{\"items\":[" + zeros + "13]}"), "/tools/drop_table/deny_if/0");
-        server.assertNoSlowerThan("1M items denied by items[999999]", sameBytes, 5);
         assertDenied(server.call("drop_table", "{\"items\":[" + zeros + "\"poison\"]}"),
                 "/tools/drop_table/deny_if/1");
-        server.assertNoSlowerThan("1M items denied by contains", sameBytes, 5);
-        assertEquals(List.of("flaky", "flaky", "drop_table"), server.ranSinceLastAsked());
+        assertEquals(List.of("drop_table"), server.ranSinceLastAsked());
         server.assertStillAnswers();
     }
 
     @Test
     void catastrophicBacktrackingRunsOutOfBudgetAndFailsClosed() throws Exception {
         String hostile = "a".repeat(50_000) + "b";
-        long[] took = new long[3];
-        for (int i = 0; i < took.length; i++) {
+        for (int i = 0; i < 3; i++) {
             ToolResult result = server.call("create_refund", "{\"amount\":1,\"reason\":\"" + hostile + "\"}");
-            took[i] = server.lastNanos();
             assertDenied(result, "/tools/create_refund/require/0");
             assertTrue(result.text().contains("args.reason could not be checked against the regex"), result.text());
             assertEquals(List.of(), server.ranSinceLastAsked());
             server.assertStillAnswers();
         }
-        server.assertQuickMedian("^(a+)+$ against 50 000 a's and a b", took);
 
         // The budget grows with the input: the same pattern on an honest input of the same size still matches.
         assertEquals(new ToolResult(false, "refunded 1"), server.call("create_refund", "{\"amount\":1,\"reason\":\""
                 + "a".repeat(50_000) + "\"}"));
-        server.assertQuick("^(a+)+$ against 50 000 a's");
         assertEquals(List.of("create_refund"), server.ranSinceLastAsked());
     }
 
     @Test
-    void catastrophicBacktrackingOnFiftyMegabytesStaysWithinAFewTransfers() throws Exception {
-        // The budget grows by 8 reads a character beyond the first million: at 64 this took tens of seconds.
+    void catastrophicBacktrackingOnFiftyMegabytesRunsOutOfBudgetToo() throws Exception {
+        // The budget grows by 8 reads a character beyond the first million: at 64 this took tens of seconds, and the
+        // budget counts reads, not time, so the verdict is the same on any machine.
         String hostile = "a".repeat(MB_50);
-        long sameBytes = sameBytesWithoutRules("{\"amount\":1,\"reason\":\"" + hostile + "b\"}", "50 MB of a's");
         ToolResult result = server.call("create_refund", "{\"amount\":1,\"reason\":\"" + hostile + "b\"}");
         assertDenied(result, "/tools/create_refund/require/0");
-        server.assertNoSlowerThan("^(a+)+$ against 50 MB of a's and a b", sameBytes, 5);
         assertEquals(new ToolResult(false, "refunded 1"), server.call("create_refund", "{\"amount\":1,\"reason\":\""
                 + hostile + "\"}"));
-        server.assertNoSlowerThan("^(a+)+$ against 50 MB of a's", sameBytes, 5);
-        assertEquals(List.of("flaky", "flaky", "create_refund"), server.ranSinceLastAsked());
+        assertEquals(List.of("create_refund"), server.ranSinceLastAsked());
         server.assertStillAnswers();
-    }
-
-    /**
-     * How long {@code argumentsJson} takes to reach a tool with no rules and come back (the faster of two, so the
-     * first one's compiling is not counted): what transfer and parsing cost, with or without any policy.
-     */
-    private long sameBytesWithoutRules(String argumentsJson, String what) throws Exception {
-        long fastest = Long.MAX_VALUE;
-        for (int i = 0; i < 2; i++) {
-            assertEquals(new ToolResult(false, "flaky ok"), server.call("flaky", argumentsJson));
-            fastest = Math.min(fastest, server.lastNanos());
-        }
-        System.out.printf("[hostile] %-55s %9.1f ms  = %8.1f normal calls%n", what + " to a tool without rules",
-                fastest / 1e6, (double) fastest / server.normalNanos());
-        return fastest;
     }
 
     static void assertDenied(ToolResult result, String rule) {

@@ -38,7 +38,6 @@ class HostileNamesTest {
                 ToolResult result = server.call(name, "{}");
                 assertDenied(result, "(default deny)");
                 assertTrue(result.text().contains("tool \"" + name + "\""), result.text());
-                server.assertQuick("default deny, " + escaped(name));
             }
             assertDenied(server.call("drop_table", "{}"), "/tools/drop_table/action");
             assertDenied(server.call("delete_account", "{}"), "(hidden)");
@@ -56,7 +55,6 @@ class HostileNamesTest {
                 ToolResult result = server.call(name, "{}");
                 assertFalse(result.denied(), result.toString());
                 assertTrue(result.isError() && result.text().contains("Unknown tool"), result.toString());
-                server.assertQuick("default allow, " + escaped(name));
             }
             assertDenied(server.call("drop_table", "{}"), "/tools/drop_table/action");
             assertDenied(server.call("delete_account", "{}"), "(hidden)");
@@ -87,7 +85,6 @@ class HostileNamesTest {
                 Map<String, Object> response = server.rawCall(call.getKey());
                 assertEquals(Map.of("content", List.of(Map.of("type", "text", "text", call.getValue())),
                         "isError", true), response.get("result"), call.getKey() + " -> " + response);
-                server.assertQuick("malformed " + call.getKey());
                 assertEquals(List.of(), server.ranSinceLastAsked(), call.getKey());
                 server.assertStillAnswers();
             }

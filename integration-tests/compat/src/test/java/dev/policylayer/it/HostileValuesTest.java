@@ -60,10 +60,8 @@ class HostileValuesTest {
                 "\"\u0661\u0660\u0660\u0660\"")) {
             assertEquals(new ToolResult(false, "refunded " + handlerSees(amount)),
                     server.call("create_refund", "{\"amount\":" + amount + "}"), amount);
-            server.assertQuick("gt 1000, amount " + amount);
             assertEquals(new ToolResult(false, "limited ran"), server.call("limited", "{\"amount\":" + amount + "}"),
                     amount);
-            server.assertQuick("lte 1000, amount " + amount);
             assertEquals(List.of("create_refund", "limited"), server.ranSinceLastAsked(), amount);
         }
         // Just over it, however spelled.
@@ -80,11 +78,9 @@ class HostileValuesTest {
         for (String amount : List.of("\"1e99999999\"", "\"1E+2147483647\"", "1e99999999")) {
             ToolResult result = server.call("flaky", "{\"amount\":" + amount + "}");
             assertDenied(result, "/tools/flaky/limits/0");
-            server.assertQuick("budget, amount " + amount);
             assertEquals(List.of(), server.ranSinceLastAsked(), amount);
         }
         assertEquals(new ToolResult(false, "flaky ok"), server.call("flaky", "{\"amount\":\"1e-99999999\"}"));
-        server.assertQuick("budget, amount \"1e-99999999\"");
         assertEquals(List.of("flaky"), server.ranSinceLastAsked());
         server.assertStillAnswers();
     }
@@ -115,12 +111,10 @@ class HostileValuesTest {
         // Jackson keeps the last of duplicated keys, for the agent and the handler alike.
         assertDenied(server.call("create_refund", "{\"amount\":1,\"amount\":999999}"),
                 "/tools/create_refund/deny_if/0");
-        server.assertQuick("duplicated amount, the last over the bound");
         assertEquals(List.of(), server.ranSinceLastAsked());
 
         assertEquals(new ToolResult(false, "refunded 1"), server.call("create_refund",
                 "{\"amount\":999999,\"amount\":1}"));
-        server.assertQuick("duplicated amount, the last under the bound");
         assertEquals(List.of("create_refund"), server.ranSinceLastAsked());
 
         // The same at the top of the params: the last name is the tool that would run, and the one checked.
@@ -144,9 +138,7 @@ class HostileValuesTest {
     private ToolResult deniedByBothRules(String amount) throws Exception {
         ToolResult overBound = server.call("create_refund", "{\"amount\":" + amount + "}");
         assertDenied(overBound, "/tools/create_refund/deny_if/0");
-        server.assertQuick("gt 1000, amount " + amount);
         assertDenied(server.call("limited", "{\"amount\":" + amount + "}"), "/tools/limited/require/0");
-        server.assertQuick("lte 1000, amount " + amount);
         assertEquals(List.of(), server.ranSinceLastAsked(), amount);
         return overBound;
     }

@@ -49,7 +49,7 @@ class ClientSideTest {
             assertEquals(List.of("echo", "create_refund"), Files.readAllLines(runLog),
                     "only the allowed calls reached the server");
             assertTrue(client.stderrLines().stream()
-                    .anyMatch(l -> l.startsWith("[policylayer] instrumented client tools/call")), client.describe());
+                    .anyMatch(l -> l.startsWith("[policylayer] instrumented MCP SDK client tools/call")), client.describe());
         } finally {
             Files.deleteIfExists(runLog);
         }

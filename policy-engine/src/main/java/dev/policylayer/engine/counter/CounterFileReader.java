@@ -8,12 +8,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import net.openhft.chronicle.map.ChronicleMap;
 
 /**
- * Reads what a shared counter file holds, while the JVMs that use it keep running. It joins the file as one
- * more user (so no process starting meanwhile "recovers" it under our feet), never recovers, inserts or
- * removes anything, and pins each counter only for the instant it reads it, as a counting process does.
+ * Reads what a shared counter file holds, while the JVMs that use it keep running: it maps the file read-only, so
+ * it can never change a count, take a lock, or need more than read permission. A counter being created or
+ * reclaimed at that instant may be missed; what is listed is what counted when it was read.
  */
 public final class CounterFileReader {
 
@@ -30,83 +29,72 @@ public final class CounterFileReader {
         if (!Files.isRegularFile(path)) {
             throw new CounterStoreOpenException("no counter file at " + path, null);
         }
-        if (!Files.isReadable(path) || !Files.isWritable(path)) {
-            // Chronicle maps the file read-write even to read it; its locks live in the mapping.
-            throw new CounterStoreOpenException("counter file " + path + " must be readable and writable by this"
-                    + " user to be read (Chronicle maps it read-write); run as the user of the agent's JVMs", null);
-        }
-        CounterFileHeader.check(path);
-        ChronicleSetup.prepare();
-        ChronicleMap<CharSequence, byte[]> map;
+        CounterTable table;
         try {
-            map = FileUsers.enter(path, alone -> ChronicleCounterStore.builder(1024).createPersistedTo(path.toFile()));
-        } catch (IOException | RuntimeException | Error e) {
-            throw new CounterStoreOpenException("cannot open counter file " + path + " (" + e + ")", e);
+            table = CounterFile.mapReadOnly(path);
+        } catch (IOException e) {
+            throw new CounterStoreOpenException("cannot read counter file " + path + " (" + e.getMessage() + ")", e);
         }
-        try {
-            if (!ChronicleCounterStore.hasOurHeader(map)) {
-                throw new CounterStoreOpenException(path + " is not a counter file of this version", null);
+        Memory memory = table.memory();
+        List<CounterReading> readings = new ArrayList<>();
+        table.forEachLive(live -> {
+            CounterReading reading = reading(memory, live, clock);
+            if (reading != null) {
+                readings.add(reading);
             }
-            List<CounterReading> readings = new ArrayList<>();
-            map.forEachEntry(entry -> {
-                String key = entry.key().get().toString();
-                if (key.equals(ChronicleCounterStore.HEADER_KEY) || entry.value().size() != CounterBlock.VALUE_BYTES) {
-                    return;
-                }
-                CounterReading reading = reading(key, ChronicleCounterStore.block(entry), clock);
-                if (reading != null) {
-                    readings.add(reading);
-                }
-            });
-            readings.sort(Comparator.comparing(CounterReading::counter).thenComparing(CounterReading::scope)
-                    .thenComparing(CounterReading::whose));
-            return readings;
-        } finally {
-            map.close();
-            FileUsers.leave(path);
-        }
+        });
+        readings.sort(Comparator.comparing(CounterReading::counter).thenComparing(CounterReading::scope)
+                .thenComparing(CounterReading::whose));
+        return readings;
     }
 
     /** Null for a counter being created or reclaimed this instant, or a key of a shape we do not write. */
-    private static CounterReading reading(String mapKey, long block, Clock clock) {
-        long incarnation = CounterBlock.incarnation(block);
-        if (incarnation == 0 || !CounterBlock.pin(block, incarnation)) {
+    private static CounterReading reading(Memory memory, CounterTable.LiveSlot live, Clock clock) {
+        long block = live.block();
+        if (CounterBlock.isDead(memory.read(block))) {
             return null;
         }
-        try {
-            long specWord = CounterBlock.readSpecWord(block);
-            Algorithm algorithm = CounterBlock.algorithm(specWord);
-            long window = CounterBlock.windowMillis(specWord);
-            String[] parts = parseKey(mapKey);
-            if (algorithm == null || window < 1000 || parts == null) {
-                return null;
-            }
-            CounterSpec spec = new CounterSpec(window, CounterUnits.MAX_UNITS, algorithm);
-            long cells = CounterBlock.cells(block);
-            long units = algorithm == Algorithm.SLIDING ? SlidingWindow.current(cells, spec, clock)
-                    : FixedWindow.current(cells, spec, clock);
-            BigDecimal amount = CounterUnits.toDecimal(units);
-            return new CounterReading(parts[1], parts[0], parts[2], algorithm, window, amount);
-        } finally {
-            CounterBlock.unpin(block);
+        long specWord = CounterBlock.readSpecWord(memory, block);
+        Algorithm algorithm = CounterBlock.algorithm(specWord);
+        long window = CounterBlock.windowMillis(specWord);
+        String[] parts = parseKey(live.key(), live.cutShort());
+        if (algorithm == null || window < 1000 || parts == null) {
+            return null;
         }
+        CounterSpec spec = new CounterSpec(window, CounterUnits.MAX_UNITS, algorithm);
+        long cells = CounterBlock.cells(block);
+        long units = algorithm == Algorithm.SLIDING ? SlidingWindow.current(memory, cells, spec, clock)
+                : FixedWindow.current(memory, cells, spec, clock);
+        BigDecimal amount = CounterUnits.toDecimal(units);
+        return new CounterReading(parts[1], parts[0], parts[2], algorithm, window, amount);
     }
 
-    /** {@code scope:len:name:len:identity} (then NUL and the window): scope, name, identity; null if not. */
-    static String[] parseKey(String mapKey) {
-        int end = mapKey.indexOf('\u0000');
-        String key = end < 0 ? mapKey : mapKey.substring(0, end);
+    /**
+     * {@code scope:len:name:len:identity} (then NUL and the window): scope, name, identity; null if not. A key
+     * stored cut short (a long name or identity) keeps what survived, followed by {@code …}.
+     */
+    static String[] parseKey(String tableKey, boolean cutShort) {
+        int end = tableKey.indexOf('\u0000');
+        String key = end < 0 ? tableKey : tableKey.substring(0, end);
         try {
             int colon = key.indexOf(':');
             String scope = key.substring(0, colon);
             int nameLengthEnd = key.indexOf(':', colon + 1);
             int nameLength = Integer.parseInt(key.substring(colon + 1, nameLengthEnd));
-            String name = key.substring(nameLengthEnd + 1, nameLengthEnd + 1 + nameLength);
-            int identityStart = nameLengthEnd + 1 + nameLength + 1;
-            int identityLengthEnd = key.indexOf(':', identityStart);
-            int identityLength = Integer.parseInt(key.substring(identityStart, identityLengthEnd));
-            String identity = key.substring(identityLengthEnd + 1, identityLengthEnd + 1 + identityLength);
-            return new String[] {scope, name, identity};
+            int nameEnd = nameLengthEnd + 1 + nameLength;
+            if (nameEnd > key.length()) {
+                return cutShort ? new String[] {scope, key.substring(nameLengthEnd + 1) + "…", "…"} : null;
+            }
+            String name = key.substring(nameLengthEnd + 1, nameEnd);
+            int identityLengthEnd = key.indexOf(':', nameEnd + 1);
+            if (identityLengthEnd < 0) {
+                return cutShort ? new String[] {scope, name, "…"} : null;
+            }
+            int identityLength = Integer.parseInt(key.substring(nameEnd + 1, identityLengthEnd));
+            int identityEnd = identityLengthEnd + 1 + identityLength;
+            String identity = identityEnd <= key.length() ? key.substring(identityLengthEnd + 1, identityEnd)
+                    : key.substring(identityLengthEnd + 1) + "…";
+            return new String[] {scope.replace("#", ""), name, identity};
         } catch (RuntimeException notOurs) {
             return null;
         }

@@ -14,12 +14,13 @@ final class FixedWindow {
     private FixedWindow() {
     }
 
-    static Acquisition acquire(long cells, CounterSpec spec, long amount, Clock clock, Grants grants) {
+    static Acquisition acquire(Memory memory, long cells, CounterSpec spec, long amount, Clock clock,
+                               Grants grants) {
         long window = spec.windowMillis();
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             long now = clock.millis();
             long epoch = Math.floorDiv(now, window);
-            long cell = OffHeap.read(cells);
+            long cell = memory.read(cells);
             long delta = Cell.delta(cell, epoch);
             if (delta > 0 && delta <= 2) {
                 continue; // another caller's clock is already in the next window: read ours again
@@ -29,27 +30,27 @@ final class FixedWindow {
             if (held + amount > limit) {
                 return Acquisition.refused(amount > limit ? 0 : (epoch + 1) * window - now);
             }
-            if (OffHeap.cas(cells, cell, Cell.pack(epoch, held + amount))) {
+            if (memory.cas(cells, cell, Cell.pack(epoch, held + amount))) {
                 return grants.of(epoch);
             }
         }
         return Acquisition.refused(1);
     }
 
-    static void release(long cells, CounterSpec spec, long amount, long ticket, Clock clock) {
+    static void release(Memory memory, long cells, CounterSpec spec, long amount, long ticket, Clock clock) {
         if (ticket != Math.floorDiv(clock.millis(), spec.windowMillis())) {
             return; // the window it was counted in is over
         }
-        SlidingWindow.subtract(cells, ticket, amount);
+        SlidingWindow.subtract(memory, cells, ticket, amount);
     }
 
-    static long current(long cells, CounterSpec spec, Clock clock) {
-        long cell = OffHeap.read(cells);
+    static long current(Memory memory, long cells, CounterSpec spec, Clock clock) {
+        long cell = memory.read(cells);
         return Cell.delta(cell, Math.floorDiv(clock.millis(), spec.windowMillis())) == 0 ? Cell.amount(cell) : 0;
     }
 
-    static boolean idle(long cells, long windowMillis, long now) {
-        long cell = OffHeap.read(cells);
+    static boolean idle(Memory memory, long cells, long windowMillis, long now) {
+        long cell = memory.read(cells);
         long delta = Cell.delta(cell, Math.floorDiv(now, windowMillis));
         return Cell.amount(cell) == 0 || delta < 0 || delta > 2;
     }

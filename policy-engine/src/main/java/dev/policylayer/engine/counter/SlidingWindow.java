@@ -38,7 +38,8 @@ final class SlidingWindow {
         return (spec.windowMillis() + CounterBlock.BUCKETS - 1) / CounterBlock.BUCKETS;
     }
 
-    static Acquisition acquire(long cells, CounterSpec spec, long amount, Clock clock, Grants grants) {
+    static Acquisition acquire(Memory memory, long cells, CounterSpec spec, long amount, Clock clock,
+                               Grants grants) {
         long bucket = bucketMillis(spec);
         long max = spec.max();
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -46,25 +47,25 @@ final class SlidingWindow {
             long epoch = Math.floorDiv(t1, bucket);
             long oldest = Math.floorDiv(t1 - spec.windowMillis(), bucket);
             long slot = slot(cells, epoch);
-            int added = add(slot, epoch, amount);
+            int added = add(memory, slot, epoch, amount);
             if (added == STALE_CLOCK) {
                 continue;
             }
             if (added == ADDED) {
-                long sum = sum(cells, oldest, epoch);
+                long sum = sum(memory, cells, oldest, epoch);
                 long t2 = clock.millis();
                 boolean sameBucket = Math.floorDiv(t2, bucket) == epoch;
                 if (sameBucket && sum <= max) {
                     return grants.of(epoch);
                 }
-                subtract(slot, epoch, amount);
+                subtract(memory, slot, epoch, amount);
                 if (!sameBucket) {
                     continue;
                 }
             }
-            long others = sum(cells, oldest, epoch);
+            long others = sum(memory, cells, oldest, epoch);
             if (others + amount > max) {
-                return Acquisition.refused(retryAfter(cells, spec, amount, clock.millis()));
+                return Acquisition.refused(retryAfter(memory, cells, spec, amount, clock.millis()));
             }
             backOff(attempt);
         }
@@ -72,26 +73,26 @@ final class SlidingWindow {
         return Acquisition.refused(1);
     }
 
-    static void release(long cells, CounterSpec spec, long amount, long ticket, Clock clock) {
+    static void release(Memory memory, long cells, CounterSpec spec, long amount, long ticket, Clock clock) {
         long oldest = Math.floorDiv(clock.millis() - spec.windowMillis(), bucketMillis(spec));
         if (ticket < oldest) {
             return; // that bucket has left the window: giving back would change nothing that counts
         }
-        subtract(slot(cells, ticket), ticket, amount);
+        subtract(memory, slot(cells, ticket), ticket, amount);
     }
 
-    static long current(long cells, CounterSpec spec, Clock clock) {
+    static long current(Memory memory, long cells, CounterSpec spec, Clock clock) {
         long now = clock.millis();
         long bucket = bucketMillis(spec);
-        return sum(cells, Math.floorDiv(now - spec.windowMillis(), bucket), Math.floorDiv(now, bucket));
+        return sum(memory, cells, Math.floorDiv(now - spec.windowMillis(), bucket), Math.floorDiv(now, bucket));
     }
 
     /** True when nothing in the ring counts now or could count later: the block may be reclaimed. */
-    static boolean idle(long cells, long windowMillis, long now) {
+    static boolean idle(Memory memory, long cells, long windowMillis, long now) {
         long bucket = (windowMillis + CounterBlock.BUCKETS - 1) / CounterBlock.BUCKETS;
         long epoch = Math.floorDiv(now, bucket);
         for (int i = 0; i < CounterBlock.RING; i++) {
-            long cell = OffHeap.read(cells + (long) i * Long.BYTES);
+            long cell = memory.read(cells + (long) i * Long.BYTES);
             long delta = Cell.delta(cell, epoch);
             if (Cell.amount(cell) != 0 && delta >= -CounterBlock.BUCKETS && delta <= CounterBlock.BUCKETS) {
                 return false;
@@ -108,9 +109,9 @@ final class SlidingWindow {
         return cells + Math.floorMod(epoch, CounterBlock.RING) * (long) Long.BYTES;
     }
 
-    private static int add(long slot, long epoch, long amount) {
+    private static int add(Memory memory, long slot, long epoch, long amount) {
         for (;;) {
-            long cell = OffHeap.read(slot);
+            long cell = memory.read(slot);
             long delta = Cell.delta(cell, epoch);
             if (delta > 0 && delta <= FUTURE_TOLERANCE) {
                 return STALE_CLOCK; // a caller with a later clock reading recycled the slot: read the clock again
@@ -120,21 +121,21 @@ final class SlidingWindow {
             if (next > Cell.AMOUNT_MASK) {
                 return DOES_NOT_FIT;
             }
-            if (OffHeap.cas(slot, cell, Cell.pack(epoch, next))) {
+            if (memory.cas(slot, cell, Cell.pack(epoch, next))) {
                 return ADDED;
             }
         }
     }
 
     /** Takes back up to {@code amount} from bucket {@code epoch}, if the slot still holds that bucket. */
-    static void subtract(long slot, long epoch, long amount) {
+    static void subtract(Memory memory, long slot, long epoch, long amount) {
         for (;;) {
-            long cell = OffHeap.read(slot);
+            long cell = memory.read(slot);
             if (Cell.delta(cell, epoch) != 0) {
                 return;
             }
             long next = Math.max(0, Cell.amount(cell) - amount);
-            if (OffHeap.cas(slot, cell, Cell.pack(epoch, next))) {
+            if (memory.cas(slot, cell, Cell.pack(epoch, next))) {
                 return;
             }
         }
@@ -145,11 +146,11 @@ final class SlidingWindow {
      * BUCKETS back). Slots tagged a little in the future (another caller's clock is ahead) count too:
      * counting more is the safe side.
      */
-    private static long sum(long cells, long oldest, long epoch) {
+    private static long sum(Memory memory, long cells, long oldest, long epoch) {
         long total = 0;
         long back = oldest - epoch;
         for (int i = 0; i < CounterBlock.RING; i++) {
-            long cell = OffHeap.read(cells + (long) i * Long.BYTES);
+            long cell = memory.read(cells + (long) i * Long.BYTES);
             long delta = Cell.delta(cell, epoch);
             if (delta >= back && delta <= CounterBlock.BUCKETS) {
                 total += Cell.amount(cell);
@@ -159,19 +160,19 @@ final class SlidingWindow {
     }
 
     /** Time until enough of the oldest buckets leave the window for {@code amount} to fit (0: never). */
-    private static long retryAfter(long cells, CounterSpec spec, long amount, long now) {
+    private static long retryAfter(Memory memory, long cells, CounterSpec spec, long amount, long now) {
         if (amount > spec.max()) {
             return 0;
         }
         long bucket = bucketMillis(spec);
         long epoch = Math.floorDiv(now, bucket);
         long oldest = Math.floorDiv(now - spec.windowMillis(), bucket);
-        long excess = sum(cells, oldest, epoch) + amount - spec.max();
+        long excess = sum(memory, cells, oldest, epoch) + amount - spec.max();
         if (excess <= 0) {
             return 1; // fits again already (a contender backed off): try at once
         }
         for (long e = oldest; e <= epoch; e++) {
-            long cell = OffHeap.read(slot(cells, e));
+            long cell = memory.read(slot(cells, e));
             if (Cell.delta(cell, e) == 0) {
                 excess -= Cell.amount(cell);
             }

@@ -3,9 +3,11 @@ package dev.policylayer.engine.decision;
 import java.util.Objects;
 
 /**
- * What the engine decided for one call.
+ * What the engine decided for one call. Every part a listener needs travels as a value: the verdict, the
+ * kind of rule, whether a limit was let through uncounted, the approval id.
  *
  * @param verdict     allow, deny, hidden or approval-required
+ * @param kind        the kind of rule that decided
  * @param tool        the tool the call named
  * @param rule        the deciding rule as a JSON pointer into the policy document ({@code /tools/x/deny_if/0},
  *                    {@code /all_tools/limits/0}) or one of {@link #HIDDEN_RULE}, {@link #DEFAULT_DENY_RULE},
@@ -15,18 +17,19 @@ import java.util.Objects;
  *                    the rule; for limits says when the window frees up. Never contains an argument value.
  * @param reservation quota held by an allowed call; {@link Reservation#NONE} otherwise
  * @param approvalId  set only for {@link Verdict#APPROVAL_REQUIRED}
+ * @param uncounted   for an allowed call that a limit could not count ({@code policylayer.fail=open}): why;
+ *                    null otherwise
  */
-public record Decision(Verdict verdict, String tool, String rule, String message, Reservation reservation,
-                       String approvalId) {
+public record Decision(Verdict verdict, RuleKind kind, String tool, String rule, String message,
+                       Reservation reservation, String approvalId, String uncounted) {
     public static final String HIDDEN_RULE = "(hidden)";
     public static final String DEFAULT_DENY_RULE = "(default deny)";
     public static final String DEFAULT_ALLOW_RULE = "(default allow)";
     public static final String POLICY_ERROR_RULE = "(policy error)";
-    /** How an allowed call's message starts when a limit could not be counted and the agent fails open. */
-    public static final String UNCOUNTED_PREFIX = "allowed without counting: ";
 
     public Decision {
         Objects.requireNonNull(verdict, "verdict");
+        Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(tool, "tool");
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(message, "message");
@@ -35,5 +38,10 @@ public record Decision(Verdict verdict, String tool, String rule, String message
 
     public boolean allowed() {
         return verdict == Verdict.ALLOW;
+    }
+
+    /** Whether a limit could not be counted and the call was let through anyway ({@code policylayer.fail=open}). */
+    public boolean isUncounted() {
+        return uncounted != null;
     }
 }

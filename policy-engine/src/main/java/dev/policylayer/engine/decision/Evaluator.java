@@ -1,6 +1,6 @@
 package dev.policylayer.engine.decision;
 
-import dev.policylayer.engine.counter.Acquisition;
+import dev.policylayer.engine.counter.Admission;
 import dev.policylayer.engine.counter.CounterStore;
 import dev.policylayer.engine.counter.CounterUnits;
 import dev.policylayer.engine.policy.Action;
@@ -12,18 +12,22 @@ import dev.policylayer.engine.policy.ToolRule;
 import dev.policylayer.engine.predicate.ArgumentPath;
 import dev.policylayer.engine.predicate.JsonNumbers;
 import dev.policylayer.engine.predicate.Result;
+import dev.policylayer.engine.text.Quoted;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides calls by one policy, in the spec's order: hidden, explicit deny, default deny, require, deny_if,
- * approval, limits. Limits are acquired last and in order (all_tools, property limits, the tool's own, then
- * {@code "*"}); if one refuses, the ones already acquired are given back, so a denied call consumes nothing.
+ * approval, limits. The limits of a call (all_tools, property limits, the tool's own, then {@code "*"}) go to the
+ * counter store as one batch, reserved all or none, so a denied call consumes nothing and a remote store is asked
+ * once.
  */
 public final class Evaluator {
     /** Distinct tool names whose plan is cached; names beyond this are planned per call (callers choose names). */
@@ -40,6 +44,7 @@ public final class Evaluator {
     }
 
     /**
+     * @param grant           whose {@code grant}-scoped counters a call without a grant of its own counts against
      * @param uncountedAllows whether a limit the store cannot count (file deleted, store full) lets the call
      *                        through ({@code policylayer.fail=open}) instead of denying it (the default)
      */
@@ -59,28 +64,55 @@ public final class Evaluator {
         return policy;
     }
 
+    /** Whether limits are counted in a store that may wait on I/O: prefer {@link #decideAsync}. */
+    public boolean countsRemotely() {
+        return counters != null && counters.remote();
+    }
+
+    /** Decides at once; a remote store is waited for (up to its own timeout). */
     public Decision decide(ToolCall call) {
+        Object step = rules(call);
+        if (step instanceof Decision decided) {
+            return decided;
+        }
+        Counting counting = (Counting) step;
+        return counting.finish(counters.reserve(counting.batch));
+    }
+
+    /** Decides without blocking on the counter store: the stage completes when the store has answered. */
+    public CompletionStage<Decision> decideAsync(ToolCall call) {
+        Object step = rules(call);
+        if (step instanceof Decision decided) {
+            return CompletableFuture.completedFuture(decided);
+        }
+        Counting counting = (Counting) step;
+        return counters.reserveAsync(counting.batch).thenApply(counting::finish);
+    }
+
+    /** Every rule before the counters: a final decision, or the batch of limits still to count. */
+    private Object rules(ToolCall call) {
         String tool = call.tool();
         if (policy.isHidden(tool)) {
-            return denial(Verdict.HIDDEN, tool, Decision.HIDDEN_RULE, "the tool is hidden by the policy", null);
+            return denial(Verdict.HIDDEN, RuleKind.HIDDEN, tool, Decision.HIDDEN_RULE,
+                    "the tool is hidden by the policy", null);
         }
         ToolPlan plan = plan(tool);
         for (ToolRule rule : plan.rules) {
             if (rule.action() == Action.DENY) {
-                return denial(Verdict.DENY, tool, rule.pointer() + "/action",
+                return denial(Verdict.DENY, RuleKind.ACTION, tool, rule.pointer() + "/action",
                         "the policy blocks every call to this tool", rule.onDeny());
             }
         }
         if (plan.own == null && !policy.defaultAllow()) {
-            return denial(Verdict.DENY, tool, Decision.DEFAULT_DENY_RULE, "the policy does not list this tool",
-                    null);
+            return denial(Verdict.DENY, RuleKind.DEFAULT_DENY, tool, Decision.DEFAULT_DENY_RULE,
+                    "the policy does not list this tool", null);
         }
         Map<String, ?> arguments = call.arguments();
         for (ToolRule rule : plan.rules) {
             for (Condition condition : rule.require()) {
                 Result result = condition.predicate().test(arguments);
                 if (result != Result.HOLDS) {
-                    return denial(Verdict.DENY, tool, condition.pointer(),
+                    return denial(Verdict.DENY, RuleKind.REQUIRE, tool, condition.pointer(),
                             "required: " + condition.predicate().explain(result), rule.onDeny());
                 }
             }
@@ -90,7 +122,7 @@ public final class Evaluator {
                 Result result = condition.predicate().test(arguments);
                 // A value that cannot be compared fails closed: the denial rule is taken to hold.
                 if (result == Result.HOLDS || result == Result.INCOMPARABLE) {
-                    return denial(Verdict.DENY, tool, condition.pointer(),
+                    return denial(Verdict.DENY, RuleKind.DENY_IF, tool, condition.pointer(),
                             condition.predicate().explain(result), rule.onDeny());
                 }
             }
@@ -98,61 +130,96 @@ public final class Evaluator {
         for (ToolRule rule : plan.rules) {
             if (rule.action() == Action.REQUIRE_APPROVAL) {
                 String id = UUID.randomUUID().toString();
-                return new Decision(Verdict.APPROVAL_REQUIRED, tool, rule.pointer() + "/action",
-                        "tool \"" + tool + "\" requires human approval (rule " + rule.pointer()
-                                + "/action); approval id " + id, Reservation.NONE, id);
+                return new Decision(Verdict.APPROVAL_REQUIRED, RuleKind.APPROVAL, tool, rule.pointer() + "/action",
+                        "tool \"" + Quoted.name(tool) + "\" requires human approval (rule " + rule.pointer()
+                                + "/action); approval id " + id, Reservation.NONE, id, null);
             }
         }
         if (plan.limits.length == 0) {
-            return new Decision(Verdict.ALLOW, tool, plan.allowRule, "allowed", Reservation.NONE, null);
+            return plan.allowed;
         }
-        return acquire(call, plan);
+        return batch(call, plan);
     }
 
-    private Decision acquire(ToolCall call, ToolPlan plan) {
-        HeldReservation held = new HeldReservation(counters, plan.limits.length);
-        try {
-            return acquireEach(call, plan, held);
-        } catch (RuntimeException unexpected) {
-            held.refund(); // whatever was acquired before the failure goes back; the caller denies
-            throw unexpected;
-        }
-    }
-
-    private Decision acquireEach(ToolCall call, ToolPlan plan, HeldReservation held) {
-        String uncounted = null;
-        for (int i = 0; i < plan.limits.length; i++) {
-            Limit limit = plan.limits[i];
+    /** The call's limits as one batch, or the denial of the first limit that cannot even be asked for. */
+    private Object batch(ToolCall call, ToolPlan plan) {
+        HeldReservation batch = new HeldReservation(counters, plan.limits.length);
+        for (Limit limit : plan.limits) {
             long amount = limit.increment();
             if (limit.incrementFrom() != null) {
                 amount = amountFrom(limit.incrementFrom(), call.arguments());
                 if (amount < 0) {
-                    held.refund();
-                    return denial(Verdict.DENY, call.tool(), limit.pointer(), limit.incrementFrom()
-                            + " must be a number of 0 or more, small enough to count, for the limit " + limit.summary(),
-                            plan.onDenyOf(limit));
+                    return denial(Verdict.DENY, RuleKind.LIMITS, call.tool(), limit.pointer(), limit.incrementFrom()
+                            + " must be a number of 0 or more, small enough to count, for the limit "
+                            + limit.summary(), plan.onDenyOf(limit));
                 }
                 if (amount == 0) {
                     continue; // nothing to count
                 }
             }
             String key = keys.get(limit).keyFor(call);
-            Acquisition acquisition = counters.tryAcquire(key, limit.spec(), amount);
-            if (acquisition.failure() != null && uncountedAllows) {
-                uncounted = "the limit " + limit.summary() + " could not be counted (" + acquisition.failure() + ")";
-                continue;
+            if (key == null) {
+                return denial(Verdict.DENY, RuleKind.LIMITS, call.tool(), limit.pointer(), "the limit "
+                        + limit.summary() + " counts per session, and this call's session cannot be identified ("
+                        + call.session().unreadable() + ")", plan.onDenyOf(limit));
             }
-            if (!acquisition.granted()) {
-                held.refund();
-                String why = acquisition.failure() != null
-                        ? "the limit " + limit.summary() + " cannot be counted (" + acquisition.failure() + ")"
-                        : limit.summary() + " reached" + nextCall(acquisition.retryAfterMillis());
-                return denial(Verdict.DENY, call.tool(), limit.pointer(), why, plan.onDenyOf(limit));
-            }
-            held.hold(limit, key, amount, acquisition.ticket());
+            batch.add(limit, key, amount);
         }
-        return new Decision(Verdict.ALLOW, call.tool(), plan.allowRule, uncounted == null ? "allowed"
-                : Decision.UNCOUNTED_PREFIX + uncounted + " and policylayer.fail=open", held, null);
+        if (batch.size() == 0) {
+            return plan.allowed;
+        }
+        return new Counting(call, plan, batch, null);
+    }
+
+    /** A call whose rules all passed, waiting for the counter store's answer. */
+    private final class Counting {
+        final ToolCall call;
+        final ToolPlan plan;
+        final HeldReservation batch;
+        final String uncounted;
+
+        Counting(ToolCall call, ToolPlan plan, HeldReservation batch, String uncounted) {
+            this.call = call;
+            this.plan = plan;
+            this.batch = batch;
+            this.uncounted = uncounted;
+        }
+
+        Decision finish(Admission admission) {
+            Counting counting = this;
+            while (true) {
+                switch (admission.outcome()) {
+                    case GRANTED -> {
+                        return new Decision(Verdict.ALLOW, plan.allowKind, call.tool(), plan.allowRule, "allowed",
+                                counting.batch, null, counting.uncounted);
+                    }
+                    case REFUSED -> {
+                        Limit limit = counting.batch.limit(admission.index());
+                        return denial(Verdict.DENY, RuleKind.LIMITS, call.tool(), limit.pointer(),
+                                limit.summary() + " reached" + nextCall(admission.retryAfterMillis()),
+                                plan.onDenyOf(limit));
+                    }
+                    default -> {
+                        Limit limit = counting.batch.limit(Math.max(0, admission.index()));
+                        if (!uncountedAllows) {
+                            return denial(Verdict.DENY, RuleKind.LIMITS, call.tool(), limit.pointer(), "the limit "
+                                    + limit.summary() + " cannot be counted (" + admission.failure() + ")",
+                                    plan.onDenyOf(limit));
+                        }
+                        // policylayer.fail=open: this limit goes uncounted, the others are still counted.
+                        String why = "the limit " + limit.summary() + " could not be counted ("
+                                + admission.failure() + ") and policylayer.fail=open";
+                        counting.batch.remove(Math.max(0, admission.index()));
+                        if (counting.batch.size() == 0) {
+                            return new Decision(Verdict.ALLOW, plan.allowKind, call.tool(), plan.allowRule,
+                                    "allowed", Reservation.NONE, null, why);
+                        }
+                        counting = new Counting(call, plan, counting.batch, why);
+                        admission = counters.reserve(counting.batch);
+                    }
+                }
+            }
+        }
     }
 
     /** Units to add, -1 when the argument is missing, not a number, negative or too large. */
@@ -178,10 +245,11 @@ public final class Evaluator {
         return "; next call allowed in " + seconds + "s";
     }
 
-    private static Decision denial(Verdict verdict, String tool, String rule, String why, String onDeny) {
-        String explanation = "tool \"" + tool + "\" denied by " + rule + ": " + why;
+    private static Decision denial(Verdict verdict, RuleKind kind, String tool, String rule, String why,
+                                   String onDeny) {
+        String explanation = "tool \"" + Quoted.name(tool) + "\" denied by " + rule + ": " + why;
         String message = onDeny == null ? explanation : onDeny + " (" + explanation + ")";
-        return new Decision(verdict, tool, rule, message, Reservation.NONE, null);
+        return new Decision(verdict, kind, tool, rule, message, Reservation.NONE, null, null);
     }
 
     private ToolPlan plan(String tool) {
@@ -190,7 +258,7 @@ public final class Evaluator {
             return plan;
         }
         plan = new ToolPlan(policy, tool);
-        if (plans.size() < MAX_CACHED_PLANS) {
+        if (plans.size() < MAX_CACHED_PLANS && tool.length() <= CounterKeys.MAX_IDENTITY_CHARS) {
             plans.putIfAbsent(tool, plan);
         }
         return plan;
@@ -203,6 +271,9 @@ public final class Evaluator {
         final ToolRule[] rules;
         final Limit[] limits;
         final String allowRule;
+        final RuleKind allowKind;
+        /** The decision of an allowed call with nothing to count: one shared value, so deciding allocates nothing. */
+        final Decision allowed;
         private final Map<Limit, String> onDeny = new IdentityHashMap<>();
 
         ToolPlan(Policy policy, String tool) {
@@ -230,6 +301,8 @@ public final class Evaluator {
             }
             limits = all.toArray(new Limit[0]);
             allowRule = own != null ? own.pointer() : Decision.DEFAULT_ALLOW_RULE;
+            allowKind = own != null ? RuleKind.TOOL_ENTRY : RuleKind.DEFAULT_ALLOW;
+            allowed = new Decision(Verdict.ALLOW, allowKind, tool, allowRule, "allowed", Reservation.NONE, null, null);
         }
 
         String onDenyOf(Limit limit) {

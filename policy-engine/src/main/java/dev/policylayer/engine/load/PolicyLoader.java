@@ -3,12 +3,8 @@ package dev.policylayer.engine.load;
 import dev.policylayer.engine.policy.PatternLimit;
 import dev.policylayer.engine.policy.Policy;
 import dev.policylayer.engine.settings.Settings;
-import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,6 +21,8 @@ import java.util.Optional;
  */
 public final class PolicyLoader {
     static final String POLICY = "policylayer.policy";
+    static final String MAX_BYTES = "policylayer.policy.max-bytes";
+    static final String READ_TIMEOUT = "policylayer.policy.read-timeout";
 
     private PolicyLoader() {
     }
@@ -48,7 +46,8 @@ public final class PolicyLoader {
         } else if (!policySetting.isEmpty()) {
             Path file = Path.of(policySetting);
             source = file.toString();
-            String text = readFile(file, problems);
+            ReadLimits limits = readLimits(settings, problems);
+            String text = problems.isEmpty() ? readFile(file, limits, problems) : null;
             root = text == null ? null : new DocumentParser(source, problems).parse(text, formatOf(file));
         } else if (overlay.present()) {
             source = "system properties";
@@ -74,28 +73,49 @@ public final class PolicyLoader {
         return new EffectivePolicy(policy, source, hash(root, settings), rules);
     }
 
-    private static String readFile(Path file, List<PolicyProblem> problems) {
+    private static String readFile(Path file, ReadLimits limits, List<PolicyProblem> problems) {
         String source = file.toString();
         try {
-            if (Files.isDirectory(file)) {
-                problems.add(new PolicyProblem(source, null, null, "is a directory, not a policy file",
-                        "point " + POLICY + " at the policy's .json or .yaml file"));
-                return null;
-            }
-            byte[] bytes = Files.readAllBytes(file);
+            byte[] bytes = BoundedRead.read(file, limits, POLICY, MAX_BYTES);
             return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (NoSuchFileException missing) {
-            problems.add(new PolicyProblem(source, null, null, "policy file does not exist (resolved against "
-                    + "the working directory: " + file.toAbsolutePath() + ")", "check " + POLICY));
-        } catch (AccessDeniedException denied) {
-            problems.add(new PolicyProblem(source, null, null, "policy file cannot be read: permission denied",
-                    "make it readable by the user running the JVM"));
+        } catch (BoundedRead.Refused refused) {
+            problems.add(new PolicyProblem(source, null, null, "policy " + refused.getMessage(), refused.suggestion()));
         } catch (CharacterCodingException notUtf8) {
             problems.add(new PolicyProblem(source, null, null, "policy file is not UTF-8 text", null));
-        } catch (IOException unreadable) {
-            problems.add(new PolicyProblem(source, null, null, "policy file cannot be read: " + unreadable, null));
         }
         return null;
+    }
+
+    /**
+     * How the policy file is read ({@code policylayer.policy.max-bytes}, {@code policylayer.policy.read-timeout});
+     * a value that cannot be read is a problem of its own, so a typo never lifts the cap.
+     */
+    public static ReadLimits readLimits(Settings settings, List<PolicyProblem> problems) {
+        long maxBytes = ReadLimits.DEFAULT_MAX_BYTES;
+        String maxText = settings.get(MAX_BYTES).map(String::trim).orElse("");
+        if (!maxText.isEmpty()) {
+            try {
+                maxBytes = Long.parseLong(maxText);
+                if (maxBytes < 1) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException notANumber) {
+                problems.add(new PolicyProblem(MAX_BYTES, null, null, "must be a whole number of bytes, got \""
+                        + maxText + "\"", "e.g. " + MAX_BYTES + "=" + ReadLimits.DEFAULT_MAX_BYTES));
+            }
+        }
+        java.time.Duration timeout = ReadLimits.DEFAULT_TIMEOUT;
+        String timeoutText = settings.get(READ_TIMEOUT).map(String::trim).orElse("");
+        if (!timeoutText.isEmpty()) {
+            java.time.Duration parsed = WindowText.duration(timeoutText);
+            if (parsed == null || parsed.isZero() || parsed.isNegative()) {
+                problems.add(new PolicyProblem(READ_TIMEOUT, null, null, "must be a duration such as 3s or 500ms,"
+                        + " got \"" + timeoutText + "\"", null));
+            } else {
+                timeout = parsed;
+            }
+        }
+        return new ReadLimits(maxBytes, timeout);
     }
 
     private static DocumentParser.Format formatOf(Path file) {

@@ -62,6 +62,27 @@ public final class WindowText {
         }
     }
 
+    private static final Pattern TIMEOUT = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)?");
+
+    /**
+     * A setting's duration: {@code 500ms}, {@code 3s}, {@code 2m}, {@code 1h}, or a bare number of milliseconds;
+     * null when the text is none of these.
+     */
+    public static java.time.Duration duration(String text) {
+        Matcher m = TIMEOUT.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            return null;
+        }
+        long amount = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "ms" : m.group(2);
+        return switch (unit) {
+            case "ms" -> java.time.Duration.ofMillis(amount);
+            case "s" -> java.time.Duration.ofSeconds(amount);
+            case "m" -> java.time.Duration.ofMinutes(amount);
+            default -> java.time.Duration.ofHours(amount);
+        };
+    }
+
     /** {@code 60s}, {@code 1h}, {@code 1d}: the largest whole unit. */
     public static String format(long millis) {
         long seconds = millis / SECOND;

@@ -1,7 +1,7 @@
 package dev.policylayer.engine.reload;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.policylayer.engine.load.BoundedRead;
+import dev.policylayer.engine.load.ReadLimits;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,21 +10,24 @@ import java.util.HexFormat;
 /**
  * The SHA-256 of a policy file's bytes. Stamps can miss an edit that keeps the size within one tick of the
  * file system's clock; comparing content catches it, so the periodic check reads the file rather than trusting
- * the stamp alone.
+ * the stamp alone. Read within the same limits as the policy itself: a file swapped for {@code /dev/zero} or a
+ * FIFO is never read to its (missing) end.
  */
 final class PolicyContent {
-    /** The digest of a file that cannot be read: differs from every real digest. */
-    static final String UNREADABLE = "unreadable";
+    /** How the digest of a file that cannot be read starts: differs from every real digest. */
+    static final String UNREADABLE = "unreadable: ";
 
     private PolicyContent() {
     }
 
-    static String digest(Path file) {
+    static String digest(Path file, ReadLimits limits) {
         try {
-            byte[] bytes = Files.readAllBytes(file);
+            byte[] bytes = BoundedRead.read(file, limits, "policylayer.policy", "policylayer.policy.max-bytes");
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (IOException | SecurityException unreadable) {
-            return UNREADABLE;
+        } catch (BoundedRead.Refused refused) {
+            return UNREADABLE + refused.getMessage();
+        } catch (OutOfMemoryError exhausted) {
+            return UNREADABLE + exhausted;
         } catch (NoSuchAlgorithmException impossible) {
             throw new IllegalStateException("SHA-256 is required of every JVM", impossible);
         }

@@ -14,7 +14,7 @@ class CounterCapacityTest {
     private static final CounterSpec FIXED = new CounterSpec(10_000, 5 * ONE, Algorithm.FIXED);
 
     private final MutableClock clock = new MutableClock(5_000_000L);
-    private final ChronicleCounterStore store = ChronicleCounterStore.inMemory(clock, 20);
+    private final OffHeapCounterStore store = OffHeapCounterStore.inMemory(clock, 20);
 
     @AfterEach
     void close() {

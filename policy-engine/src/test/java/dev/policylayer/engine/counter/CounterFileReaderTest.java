@@ -24,7 +24,7 @@ class CounterFileReaderTest {
     @Test
     void listsEachCounterWithWhatCountsInItsWindowAndChangesNothing() {
         Path file = dir.resolve("counters.dat");
-        try (ChronicleCounterStore store = ChronicleCounterStore.sharedFile(file, clock, 100)) {
+        try (OffHeapCounterStore store = OffHeapCounterStore.sharedFile(file, clock, 100)) {
             store.tryAcquire("tool:5:calls:6:search", SLIDING, ONE);
             store.tryAcquire("tool:5:calls:6:search", SLIDING, ONE);
             store.tryAcquire("grant:5:spend:6:team-a", FIXED, CounterUnits.of(new BigDecimal("12.5")));
@@ -59,6 +59,6 @@ class CounterFileReaderTest {
     @Test
     void keysAreParsedByLengthSoNoNameCanForgeAnother() {
         assertEquals(List.of("session", "a:1:b", "x:2"),
-                List.of(CounterFileReader.parseKey("session:5:a:1:b:3:x:2\u0000S60000")));
+                List.of(CounterFileReader.parseKey("session:5:a:1:b:3:x:2\u0000S60000", false)));
     }
 }

@@ -18,7 +18,7 @@ class DeferredCounterStoreTest {
         CompletableFuture<CounterStore> opening = new CompletableFuture<>();
         DeferredCounterStore deferred = new DeferredCounterStore(opening, Duration.ofSeconds(10));
         MutableClock clock = new MutableClock(0);
-        Thread opener = new Thread(() -> opening.complete(ChronicleCounterStore.inMemory(clock, 10)));
+        Thread opener = new Thread(() -> opening.complete(OffHeapCounterStore.inMemory(clock, 10)));
         opener.start();
         assertTrue(deferred.tryAcquire("k", SPEC, 1).granted());
         assertTrue(deferred.tryAcquire("k", SPEC, 1).granted());
@@ -37,8 +37,12 @@ class DeferredCounterStoreTest {
         assertFalse(early.granted());
         assertTrue(early.failure().contains("not open yet"), early.failure());
 
-        ChronicleCounterStore store = ChronicleCounterStore.inMemory(new MutableClock(0), 10);
+        OffHeapCounterStore store = OffHeapCounterStore.inMemory(new MutableClock(0), 10);
         opening.complete(store);
+        for (long deadline = System.nanoTime() + 60_000_000_000L; !deferred.isReady(); ) {
+            assertTrue(System.nanoTime() < deadline, "the store never came into use");
+            Thread.onSpinWait();
+        }
         assertTrue(deferred.tryAcquire("k", SPEC, 1).granted());
         deferred.close();
     }
@@ -47,12 +51,12 @@ class DeferredCounterStoreTest {
     void aStoreThatFailedToOpenFailsEveryCallWithTheReason() {
         CompletableFuture<CounterStore> opening = CompletableFuture.failedFuture(
                 new CounterStoreOpenException("counter file /x/y is not readable and writable", null));
-        DeferredCounterStore deferred = new DeferredCounterStore(opening);
+        DeferredCounterStore deferred = new DeferredCounterStore(opening, Duration.ofSeconds(60));
         for (int i = 0; i < 3; i++) {
             Acquisition a = deferred.tryAcquire("k", SPEC, 1);
             assertFalse(a.granted());
-            assertEquals("the counter store failed to open: counter file /x/y is not readable and writable",
-                    a.failure());
+            assertEquals("the counter store cannot open: counter file /x/y is not readable and writable"
+                    + " (still trying)", a.failure());
         }
         deferred.release("k", SPEC, 1, 0); // no exception
         assertThrows(IllegalStateException.class, () -> deferred.current("k", SPEC));

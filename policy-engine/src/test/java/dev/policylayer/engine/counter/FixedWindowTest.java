@@ -14,7 +14,7 @@ class FixedWindowTest {
     // 10:00:30 UTC on some day: windows are calendar minutes.
     private static final long HALF_PAST = 1_767_261_600_000L + 30_000;
     private final MutableClock clock = new MutableClock(HALF_PAST);
-    private final ChronicleCounterStore store = ChronicleCounterStore.inMemory(clock, 100);
+    private final OffHeapCounterStore store = OffHeapCounterStore.inMemory(clock, 100);
 
     @AfterEach
     void close() {

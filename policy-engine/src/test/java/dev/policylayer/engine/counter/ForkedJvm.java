@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Starts a child JVM on the test classpath with exactly the documented Chronicle module flags. */
+/** Starts a child JVM on the test classpath: no module flags, none are needed. */
 final class ForkedJvm {
     private ForkedJvm() {
     }
@@ -22,7 +22,6 @@ final class ForkedJvm {
             throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ChronicleModuleAccess.jvmFlags());
         command.addAll(extraJvmArgs);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

@@ -16,7 +16,7 @@ class SlidingWindowTest {
     private static final long ONE = CounterUnits.one();
 
     private final MutableClock clock = new MutableClock(1_000_000_000L);
-    private final ChronicleCounterStore store = ChronicleCounterStore.inMemory(clock, 100);
+    private final OffHeapCounterStore store = OffHeapCounterStore.inMemory(clock, 100);
 
     @AfterEach
     void close() {

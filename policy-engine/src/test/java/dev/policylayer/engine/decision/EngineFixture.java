@@ -1,7 +1,7 @@
 package dev.policylayer.engine.decision;
 
 import dev.policylayer.engine.PolicyEngine;
-import dev.policylayer.engine.counter.ChronicleCounterStore;
+import dev.policylayer.engine.counter.OffHeapCounterStore;
 import dev.policylayer.engine.counter.MutableClock;
 import dev.policylayer.engine.load.PolicyLoader;
 import dev.policylayer.engine.settings.Settings;
@@ -11,7 +11,7 @@ import java.util.Map;
 /** An engine over an inline policy and a real in-memory counter store on a clock the test moves. */
 final class EngineFixture implements AutoCloseable {
     final MutableClock clock = new MutableClock(1_700_000_000_000L);
-    final ChronicleCounterStore counters = ChronicleCounterStore.inMemory(clock, 1024);
+    final OffHeapCounterStore counters = OffHeapCounterStore.inMemory(clock, 1024);
     final PolicyEngine engine;
 
     EngineFixture(String policyJson) throws Exception {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.policylayer.engine.PolicyEngine;
-import dev.policylayer.engine.counter.ChronicleCounterStore;
+import dev.policylayer.engine.counter.OffHeapCounterStore;
 import dev.policylayer.engine.counter.MutableClock;
 import dev.policylayer.engine.decision.Decision;
 import dev.policylayer.engine.decision.Side;
@@ -23,6 +23,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,8 +38,10 @@ class LivePolicyTest {
     @TempDir
     Path dir;
     private final MutableClock clock = new MutableClock(1_700_000_000_000L);
-    private final ChronicleCounterStore counters = ChronicleCounterStore.inMemory(clock, 1024);
-    private final List<String> heard = new ArrayList<>();
+    private final OffHeapCounterStore counters = OffHeapCounterStore.inMemory(clock, 1024);
+    private final List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The reload's clock: the settle time passes when a test says so, never by sleeping. */
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
 
     @AfterEach
     void close() {
@@ -79,6 +82,10 @@ class LivePolicyTest {
             assertEquals(Verdict.DENY, decide(live, "drop_table").verdict());
         }
         live.checkContent();
+        assertEquals(List.of(), heard, "not reported before it has stood a while: it may be a save in progress");
+        settle();
+        live.checkContent();
+        live.checkContent();
         assertSame(good, live.current());
         assertEquals(1, heard.size(), heard.toString());
         assertTrue(heard.get(0).startsWith("rejected") && heard.get(0).contains("did you mean \"action\"?"),
@@ -95,6 +102,8 @@ class LivePolicyTest {
         LivePolicy live = follow(file);
         Files.delete(file);
         assertEquals(Verdict.DENY, decide(live, "drop_table").verdict());
+        settle();
+        live.checkContent();
         assertTrue(heard.get(0).contains("does not exist"), heard.toString());
     }
 
@@ -131,7 +140,7 @@ class LivePolicyTest {
     void aPolicyThatFailedAtStartUpIsAppliedOnceFixed() throws Exception {
         Path file = write(dir.resolve("policy.json"), "{\"version\":\"1\"");
         LivePolicy live = LivePolicy.following(file, settings(file), () -> PolicyEngine.failClosed("broken"),
-                this::engine, listener(), 0);
+                this::engine, listener(), 0, nanos::get);
         assertEquals("(policy error)", decide(live, "echo").rule());
         write(file, DENY_ECHO);
         assertEquals("/tools/echo/action", decide(live, "echo").rule());
@@ -153,7 +162,7 @@ class LivePolicyTest {
         Path file = write(dir.resolve("policy.json"), DENY_DROP);
         long anHour = 3_600_000_000_000L;
         LivePolicy live = LivePolicy.following(file, settings(file), () -> engine(load(file)), this::engine,
-                listener(), anHour);
+                listener(), anHour, nanos::get);
         assertEquals(Verdict.DENY, decide(live, "drop_table").verdict());
         write(file, DENY_ECHO);
         assertEquals(Verdict.DENY, decide(live, "drop_table").verdict(), "not looked at again within the hour");
@@ -165,11 +174,94 @@ class LivePolicyTest {
     void withoutASignalTheFileIsLookedAtOnceTheIntervalHasPassed() throws Exception {
         Path file = write(dir.resolve("policy.json"), DENY_DROP);
         LivePolicy live = LivePolicy.following(file, settings(file), () -> engine(load(file)), this::engine,
-                listener(), 50_000_000);
+                listener(), 50_000_000, nanos::get);
         assertEquals(Verdict.DENY, decide(live, "drop_table").verdict());
         write(file, DENY_ECHO);
-        Thread.sleep(100);
+        assertEquals(Verdict.DENY, decide(live, "drop_table").verdict(), "within the interval: not looked at");
+        nanos.addAndGet(50_000_000);
         assertEquals(Verdict.ALLOW, decide(live, "drop_table").verdict());
+    }
+
+    @Test
+    void aCallThatNoticesAnEditBeingLoadedWaitsForItInsteadOfDecidingByTheOldPolicy() throws Exception {
+        Path file = write(dir.resolve("policy.json"), DENY_DROP);
+        java.util.concurrent.CountDownLatch loading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.function.Function<dev.policylayer.engine.load.LoadedPolicy, PolicyEngine> slowFactory = policy -> {
+            loading.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return engine(policy);
+        };
+        LivePolicy live = LivePolicy.following(file, settings(file), () -> engine(load(file)), slowFactory,
+                listener(), 0, nanos::get);
+        write(file, DENY_ECHO);
+        Thread first = new Thread(live::current, "first caller");
+        first.start();
+        assertTrue(loading.await(60, java.util.concurrent.TimeUnit.SECONDS), "the first call loads the edit");
+
+        Verdict[] secondSaw = new Verdict[1];
+        Thread second = new Thread(() -> secondSaw[0] = decide(live, "echo").verdict(), "second caller");
+        second.start();
+        // The second call must wait for the load in progress; it must not decide by the old policy meanwhile.
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (second.getState() == Thread.State.RUNNABLE || second.getState() == Thread.State.NEW) {
+            assertTrue(System.nanoTime() < deadline, "the second call neither waited nor finished");
+            Thread.onSpinWait();
+        }
+        release.countDown();
+        second.join(60_000);
+        first.join(60_000);
+        assertEquals(Verdict.DENY, secondSaw[0], "decided by the edit being loaded, which denies echo");
+    }
+
+    @Test
+    void anInPlaceSaveThatPassesThroughAnEmptyFileIsNotReported() throws Exception {
+        Path file = write(dir.resolve("policy.json"), DENY_DROP);
+        LivePolicy live = follow(file);
+        write(file, ""); // an editor truncates, then writes
+        assertEquals(Verdict.DENY, decide(live, "drop_table").verdict(), "the policy in force stays");
+        live.checkContent();
+        write(file, DENY_ECHO);
+        assertEquals(Verdict.DENY, decide(live, "echo").verdict());
+        settle();
+        live.checkContent();
+        assertEquals(List.of("applied"), heard);
+    }
+
+    @Test
+    void aFileSwappedForSomethingThatIsNotAPolicyKeepsThePolicyInForce() throws Exception {
+        Path file = write(dir.resolve("policy.json"), DENY_DROP);
+        LivePolicy live = follow(file);
+        Path devZero = Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(devZero), "no /dev/zero here");
+        Path fifo = dir.resolve("fifo");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0,
+                "mkfifo is not available");
+        Path sparse = dir.resolve("sparse.json");
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(sparse.toFile(), "rw")) {
+            raf.setLength(1L << 30);
+        }
+        Path half = write(dir.resolve("half.json"), DENY_ECHO.substring(0, DENY_ECHO.length() / 2));
+        Path directory = Files.createDirectory(dir.resolve("a-directory"));
+        for (Path swapped : List.of(devZero, fifo, sparse, half, directory)) {
+            Files.delete(file);
+            Files.createSymbolicLink(file, swapped);
+            live.fileChanged();
+            assertEquals(Verdict.DENY, decide(live, "drop_table").verdict(), "with " + swapped);
+            settle();
+            live.checkContent();
+            assertEquals(Verdict.DENY, decide(live, "drop_table").verdict(), "with " + swapped);
+        }
+        // /dev/zero and the FIFO are refused for the same reason, which is reported once.
+        assertEquals(4, heard.size(), heard.toString());
+        assertTrue(heard.get(0).contains("not a regular file"), heard.get(0));
+        assertTrue(heard.get(1).contains("more than the"), heard.get(1));
+        assertTrue(heard.get(2).contains("invalid JSON"), heard.get(2));
+        assertTrue(heard.get(3).contains("is a directory"), heard.get(3));
     }
 
     private static dev.policylayer.engine.load.LoadedPolicy load(Path file) {
@@ -182,7 +274,12 @@ class LivePolicyTest {
 
     private LivePolicy follow(Path file) {
         // Interval 0: every call looks at the file, so these tests need no watcher and no sleeps.
-        return LivePolicy.following(file, settings(file), () -> engine(load(file)), this::engine, listener(), 0);
+        return LivePolicy.following(file, settings(file), () -> engine(load(file)), this::engine, listener(), 0,
+                nanos::get);
+    }
+
+    private void settle() {
+        nanos.addAndGet(LivePolicy.SETTLE_NANOS);
     }
 
     private LivePolicy.Listener listener() {

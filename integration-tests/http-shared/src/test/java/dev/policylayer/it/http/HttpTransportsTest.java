@@ -63,7 +63,7 @@ class HttpTransportsTest {
                 assertTrue(Sdk.text(hidden).startsWith("[POLICY DENIED] ") && Sdk.text(hidden).contains("(hidden)"),
                         Sdk.text(hidden));
             }
-            assertTrue(server.stderrLines().stream().anyMatch(l -> l.startsWith("[policylayer] instrumented server "
+            assertTrue(server.stderrLines().stream().anyMatch(l -> l.startsWith("[policylayer] instrumented MCP SDK server "
                     + "tools/call")), server.describe());
         }
     }

@@ -2,6 +2,7 @@ package dev.policylayer.it.springai;
 
 import dev.policylayer.it.fixture.FixtureServer;
 import dev.policylayer.it.fixture.JsonLine;
+import dev.policylayer.it.harness.SdkStdioPacing;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -42,12 +43,6 @@ import org.springframework.ai.tool.execution.DefaultToolExecutionExceptionProces
  * <p>Arguments: {@code sync|async <run log of the server child>}.
  */
 public final class SpringAiApp {
-    /**
-     * Before SDK 2.1.0 the stdio server drops a response emitted while the previous one is still being emitted
-     * (see {@code StdioServer.PACE_MILLIS}); every Spring AI release here brings an older SDK, so calls are paced
-     * as a model's turns would be.
-     */
-    private static final long PACE_MILLIS = 20;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     /**
@@ -90,7 +85,7 @@ public final class SpringAiApp {
             ToolCallingManager toolLoop = ToolCallingManager.builder().build();
             int id = 0;
             for (Map.Entry<String, String> call : script()) {
-                Thread.sleep(PACE_MILLIS);
+                SdkStdioPacing.beforeRequest(); // every Spring AI release here brings an SDK before 2.1.0
                 ToolExecutionResult result = toolLoop.executeToolCalls(prompt, modelAsks(++id, call, offered));
                 print("{\"call\":" + JsonLine.of(call.getKey()) + ",\"response\":"
                         + JsonLine.of(whatTheModelReads(result)) + "}");
@@ -101,7 +96,7 @@ public final class SpringAiApp {
                             .alwaysThrow(true)
                             .build())
                     .build();
-            Thread.sleep(PACE_MILLIS);
+            SdkStdioPacing.beforeRequest(); // every Spring AI release here brings an SDK before 2.1.0
             String thrown = "nothing";
             try {
                 strictToolLoop.executeToolCalls(prompt, modelAsks(++id, STRICT_CALL, offered));

@@ -71,7 +71,7 @@ abstract class ToolCallbacksUnderTheAgent {
 
     @Test
     void theAgentInstrumentedTheSdkThatSpringAiBrought() {
-        assertTrue(appStderr.stream().anyMatch(l -> l.startsWith("[policylayer] instrumented client tools/call")),
+        assertTrue(appStderr.stream().anyMatch(l -> l.startsWith("[policylayer] instrumented MCP SDK client tools/call")),
                 String.join("\n", appStderr));
     }
 
