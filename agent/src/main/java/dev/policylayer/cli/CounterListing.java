@@ -21,8 +21,11 @@ final class CounterListing {
         if (args.length == 2 && args[0].equals("reset")) {
             return reset(Path.of(args[1]), out, err);
         }
+        if (args.length >= 1 && (args[0].startsWith("redis://") || args[0].startsWith("rediss://"))) {
+            return RedisCounterListing.run(args, out, err);
+        }
         if (args.length != 1 || args[0].startsWith("-")) {
-            err.println("counters takes one argument: the shared counter file (policylayer.counters);"
+            err.println("counters takes one argument: the shared counter file or redis:// URL (policylayer.counters);"
                     + " or: counters reset <file>");
             return Cli.USAGE;
         }
@@ -37,6 +40,11 @@ final class CounterListing {
             out.println("no counters in " + args[0]);
             return Cli.OK;
         }
+        print(readings, out);
+        return Cli.OK;
+    }
+
+    static void print(List<CounterReading> readings, PrintStream out) {
         String format = "%-24s %-8s %-24s %-8s %-8s %s%n";
         out.printf(format, "COUNTER", "SCOPE", "WHOSE", "WINDOW", "KIND", "IN WINDOW");
         for (CounterReading r : readings) {
@@ -44,7 +52,6 @@ final class CounterListing {
                     WindowText.format(r.windowMillis()), r.algorithm().name().toLowerCase(Locale.ROOT),
                     r.inWindow().toPlainString());
         }
-        return Cli.OK;
     }
 
     /** {@code counters reset <file>}: starts the file's limits from zero, once no process uses it. */

@@ -53,7 +53,7 @@ public final class AgentStartup {
         PolicyInForce policies = null;
         try {
             Settings settings = SettingsSources.merge(systemProperties(), agentArguments, System.getenv());
-            options = AgentOptions.from(settings);
+            options = AgentOptions.from(settings, System::getenv);
             options.problems().forEach(AgentLog::warn);
             if (!BootstrapInjector.inject(instrumentation)) {
                 AgentLog.warn("the agent is already running in this JVM; this start is ignored");

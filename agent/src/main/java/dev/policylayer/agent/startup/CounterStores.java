@@ -4,6 +4,8 @@ import dev.policylayer.agent.log.AgentLog;
 import dev.policylayer.engine.counter.CounterStore;
 import dev.policylayer.engine.counter.DeferredCounterStore;
 import dev.policylayer.engine.counter.OffHeapCounterStore;
+import dev.policylayer.engine.counter.redis.RedisCounterStore;
+import dev.policylayer.engine.settings.CounterTarget;
 import dev.policylayer.engine.settings.AgentOptions;
 import java.time.Clock;
 
@@ -17,17 +19,27 @@ final class CounterStores {
     private CounterStores() {
     }
 
+    /** The store the target names. The Redis client's classes load here, and only for a redis:// target. */
+    private static CounterStore openNow(CounterTarget target, int keys) {
+        if (target.unusable() != null) {
+            throw new IllegalStateException(target.unusable());
+        }
+        if (target.redis() != null) {
+            return RedisCounterStore.open(target.redis(), target.prefix(), target.timeout());
+        }
+        return target.file() != null ? OffHeapCounterStore.sharedFile(target.file(), Clock.systemUTC(), keys)
+                : OffHeapCounterStore.inMemory(Clock.systemUTC(), keys);
+    }
+
     static CounterStore open(AgentOptions options) {
         OffHeapCounterStore.onLockRecovered((file, pid) -> AgentLog.warn("process " + pid + " died while creating"
                 + " counters in " + file + "; its lock was taken over, and nothing it had counted was lost"));
-        String where = options.counters().map(p -> " at " + p).orElse("");
+        CounterTarget target = options.counters();
+        String where = target.inMemory() ? "" : " (" + target.describe() + ")";
         String meanwhile = options.fail() == AgentOptions.FailMode.OPEN
                 ? "ALLOWED uncounted (policylayer.fail=open)" : "denied";
         return new DeferredCounterStore(() -> {
-            CounterStore store = options.counters().isPresent()
-                    ? OffHeapCounterStore.sharedFile(options.counters().get(), Clock.systemUTC(),
-                    options.counterKeys())
-                    : OffHeapCounterStore.inMemory(Clock.systemUTC(), options.counterKeys());
+            CounterStore store = openNow(target, options.counterKeys());
             Runtime.getRuntime().addShutdownHook(new Thread(store::close, "policylayer-counters-close"));
             return store;
         }, DeferredCounterStore.DEFAULT_WAIT, DeferredCounterStore.DEFAULT_RETRY, new DeferredCounterStore.Listener() {

@@ -23,6 +23,6 @@ final class LazyCounters {
     }
 
     synchronized String describe() {
-        return store == null ? "none" : options.counters().map(p -> "shared file " + p).orElse("in this JVM");
+        return store == null ? "none" : options.counters().describe();
     }
 }

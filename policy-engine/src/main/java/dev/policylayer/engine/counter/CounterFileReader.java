@@ -73,7 +73,7 @@ public final class CounterFileReader {
      * {@code scope:len:name:len:identity} (then NUL and the window): scope, name, identity; null if not. A key
      * stored cut short (a long name or identity) keeps what survived, followed by {@code …}.
      */
-    static String[] parseKey(String tableKey, boolean cutShort) {
+    public static String[] parseKey(String tableKey, boolean cutShort) {
         int end = tableKey.indexOf('\u0000');
         String key = end < 0 ? tableKey : tableKey.substring(0, end);
         try {

@@ -1,5 +1,6 @@
 package dev.policylayer.engine.settings;
 
+import dev.policylayer.engine.counter.redis.RedisLocation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.Optional;
  * The settings that steer the agent rather than the policy. An invalid value falls back to the safe choice
  * (enforce, fail closed) and is reported in {@link #problems()}, so a typo never weakens enforcement.
  */
-public record AgentOptions(Mode mode, FailMode fail, String grant, Optional<Path> counters, int counterKeys,
+public record AgentOptions(Mode mode, FailMode fail, String grant, CounterTarget counters, int counterKeys,
                            Optional<String> audit, long auditMaxBytes, boolean reload, List<String> problems) {
 
     public static final String DEFAULT_GRANT = "default";
@@ -38,14 +39,22 @@ public record AgentOptions(Mode mode, FailMode fail, String grant, Optional<Path
         problems = List.copyOf(problems);
     }
 
+    /** As {@link #from(Settings, java.util.function.Function)}, with no environment to read a Redis password from. */
     public static AgentOptions from(Settings settings) {
+        return from(settings, name -> null);
+    }
+
+    /**
+     * @param environment the process environment, read only for the variable {@code policylayer.counters.redis.password-env}
+     *                    names (the engine never reads the environment itself)
+     */
+    public static AgentOptions from(Settings settings, java.util.function.Function<String, String> environment) {
         List<String> problems = new ArrayList<>();
         Mode mode = choice(settings, "policylayer.mode", Mode.class, Mode.ENFORCE, problems);
         FailMode fail = choice(settings, "policylayer.fail", FailMode.class, FailMode.CLOSED, problems);
         String grant = settings.get("policylayer.grant").map(String::trim).filter(g -> !g.isEmpty())
                 .orElse(DEFAULT_GRANT);
-        Optional<Path> counters = settings.get("policylayer.counters").map(String::trim)
-                .filter(c -> !c.isEmpty()).map(Path::of);
+        CounterTarget counters = counters(settings, environment, problems);
         int keys = DEFAULT_COUNTER_KEYS;
         Optional<String> keysText = settings.get("policylayer.counters.keys");
         if (keysText.isPresent()) {
@@ -88,6 +97,41 @@ public record AgentOptions(Mode mode, FailMode fail, String grant, Optional<Path
             }
         }
         return new AgentOptions(mode, fail, grant, counters, keys, audit, auditMaxBytes, reload, problems);
+    }
+
+    private static CounterTarget counters(Settings settings, java.util.function.Function<String, String> environment,
+                                          List<String> problems) {
+        String where = settings.get("policylayer.counters").map(String::trim).orElse("");
+        if (where.isEmpty()) {
+            return CounterTarget.IN_MEMORY;
+        }
+        if (!where.startsWith("redis://") && !where.startsWith("rediss://")) {
+            return CounterTarget.file(Path.of(where));
+        }
+        String passwordEnv = settings.get("policylayer.counters.redis.password-env").map(String::trim).orElse("");
+        String password = passwordEnv.isEmpty() ? null : environment.apply(passwordEnv);
+        if (!passwordEnv.isEmpty() && password == null) {
+            problems.add("policylayer.counters.redis.password-env names " + passwordEnv + ", which is not set");
+        }
+        java.time.Duration timeout = CounterTarget.DEFAULT_REDIS_TIMEOUT;
+        String timeoutText = settings.get("policylayer.counters.redis.timeout").map(String::trim).orElse("");
+        if (!timeoutText.isEmpty()) {
+            java.time.Duration parsed = dev.policylayer.engine.load.WindowText.duration(timeoutText);
+            if (parsed == null || parsed.isZero()) {
+                problems.add("policylayer.counters.redis.timeout must be a duration such as 250ms or 1s, got \""
+                        + timeoutText + "\"; using " + CounterTarget.DEFAULT_REDIS_TIMEOUT.toMillis() + "ms");
+            } else {
+                timeout = parsed;
+            }
+        }
+        String prefix = settings.get("policylayer.counters.redis.prefix").orElse(CounterTarget.DEFAULT_REDIS_PREFIX);
+        try {
+            return CounterTarget.redis(RedisLocation.parse(where, password), prefix, timeout);
+        } catch (IllegalArgumentException malformed) {
+            // Not a usable server: the store cannot open, so limited calls are denied saying why (fail closed).
+            problems.add("policylayer.counters " + malformed.getMessage());
+            return CounterTarget.unusable("policylayer.counters " + malformed.getMessage());
+        }
     }
 
     private static <E extends Enum<E>> E choice(Settings settings, String key, Class<E> type, E safe,

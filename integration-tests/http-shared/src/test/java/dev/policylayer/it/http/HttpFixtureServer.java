@@ -21,11 +21,14 @@ import org.apache.catalina.startup.Tomcat;
 /**
  * An MCP server over HTTP in embedded Tomcat, on one of the SDK's servlet transports (streamable, sse,
  * stateless), bound to 127.0.0.1 on a free port that it prints as {@code PORT <n>}. Tools: {@code echo},
- * {@code delete_account}, {@code drop_table}. It knows nothing of the policy agent.
+ * {@code delete_account}, {@code drop_table}, {@code limited}, {@code spend} (its {@code amount}) and {@code flaky}
+ * ({@code throw} or {@code fail}). It knows nothing of the policy agent. Every tool that really runs appends a line
+ * to the file {@code fixture.runlog} names (its name, and for {@code spend} the amount it was given).
  */
 public final class HttpFixtureServer {
     static final String SCHEMA = "{\"type\":\"object\",\"properties\":{}}";
-    static final List<String> TOOLS = List.of("echo", "delete_account", "drop_table");
+    static final List<String> TOOLS = List.of("echo", "delete_account", "drop_table", "limited", "spend", "flaky");
+    private static final String RUN_LOG = System.getProperty("fixture.runlog");
 
     private HttpFixtureServer() {
     }
@@ -61,14 +64,19 @@ public final class HttpFixtureServer {
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
         tomcat.setHostname("127.0.0.1");
+        tomcat.setPort(0); // before the connector is made: it takes the port it is made with
         tomcat.getConnector().setProperty("address", "127.0.0.1");
-        tomcat.setPort(0);
         Context context = tomcat.addContext("", base.toString());
         Wrapper wrapper = Tomcat.addServlet(context, "mcp", servlet);
         wrapper.setAsyncSupported(true);
         context.addServletMappingDecoded("/*", "mcp");
         tomcat.start();
-        System.out.println("PORT " + tomcat.getConnector().getLocalPort());
+        int port = tomcat.getConnector().getLocalPort();
+        if (port < 0) {
+            System.err.println("the connector did not start: " + tomcat.getConnector().getStateName());
+            System.exit(3);
+        }
+        System.out.println("PORT " + port);
         System.out.flush();
         tomcat.getServer().await();
     }
@@ -78,8 +86,26 @@ public final class HttpFixtureServer {
     }
 
     private static McpSchema.CallToolResult run(String tool, Map<String, Object> arguments) {
+        if (tool.equals("flaky") && Boolean.TRUE.equals(arguments.get("throw"))) {
+            throw new IllegalStateException("flaky threw");
+        }
+        record(tool.equals("spend") ? "spend " + arguments.get("amount") : tool);
+        boolean fail = tool.equals("flaky") && Boolean.TRUE.equals(arguments.get("fail"));
         return (McpSchema.CallToolResult) Sdk.textResult(tool.equals("echo") ? "echo: " + arguments.get("text")
-                : tool + " ran", false);
+                : fail ? "flaky failed" : tool + " ran", fail);
+    }
+
+    /** One line per run, appended whole (O_APPEND writes of a line do not interleave). */
+    private static void record(String line) {
+        if (RUN_LOG == null) {
+            return;
+        }
+        try {
+            Files.writeString(Path.of(RUN_LOG), line + "\n", java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException unwritable) {
+            throw new IllegalStateException("cannot write the run log", unwritable);
+        }
     }
 
     private static List<McpServerFeatures.SyncToolSpecification> sessionTools() {

@@ -46,7 +46,8 @@ class HttpTransportsTest {
                     .build()) {
                 client.initialize();
                 List<String> listed = client.listTools().tools().stream().map(McpSchema.Tool::name).toList();
-                assertEquals(List.of("echo", "drop_table"), listed, "delete_account is hidden over " + transport);
+                assertEquals(List.of("echo", "drop_table", "limited", "spend", "flaky"), listed,
+                        "delete_account is hidden over " + transport);
 
                 McpSchema.CallToolResult echo = client.callTool(new McpSchema.CallToolRequest("echo",
                         Map.of("text", "hi")));
