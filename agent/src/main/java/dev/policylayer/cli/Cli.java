@@ -4,6 +4,7 @@ import dev.policylayer.engine.load.EffectivePolicy;
 import dev.policylayer.engine.load.PolicyLoadException;
 import dev.policylayer.engine.load.PolicyLoader;
 import dev.policylayer.engine.settings.Settings;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Map;
@@ -28,6 +29,8 @@ public final class Cli {
                                    what counts in each window now; read-only, safe while JVMs run
               counters reset <file>
                                    start the file's limits from zero (once no process uses it)
+              grants check <file>  check a grants file (policylayer.grants) and its grants' policies
+              grants hash          the SHA-256 to store for the token given on standard input
               help                 this text
 
             Any failure ends in one line and exit code 1 (2 for a wrong command line); --debug shows
@@ -36,10 +39,16 @@ public final class Cli {
             As an agent: java -javaagent:policylayer.jar -Dpolicylayer.policy=policy.json -jar app.jar
             """;
 
+    private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
 
     public Cli(PrintStream out, PrintStream err) {
+        this(InputStream.nullInputStream(), out, err);
+    }
+
+    public Cli(InputStream in, PrintStream out, PrintStream err) {
+        this.in = in;
         this.out = out;
         this.err = err;
     }
@@ -73,6 +82,9 @@ public final class Cli {
             }
             case "counters" -> {
                 return CounterListing.run(rest, out, err);
+            }
+            case "grants" -> {
+                return GrantsCommand.run(rest, in, out, err);
             }
             default -> {
                 err.println("unknown command \"" + args[0] + "\"");

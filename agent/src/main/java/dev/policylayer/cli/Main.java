@@ -16,7 +16,7 @@ public final class Main {
         String[] rest = Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
         int code;
         try {
-            code = new Cli(System.out, System.err).run(rest);
+            code = new Cli(System.in, System.out, System.err).run(rest);
         } catch (Throwable unexpected) {
             System.err.println("error: " + (unexpected.getMessage() != null ? unexpected.getMessage()
                     : unexpected.toString()) + (debug ? "" : " (run with --debug for details)"));

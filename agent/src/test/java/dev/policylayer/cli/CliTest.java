@@ -46,6 +46,35 @@ class CliTest {
     }
 
     @Test
+    void grantsHashPrintsWhatAGrantsFileStoresForTheTokenOnStandardInput() {
+        int code = new Cli(new java.io.ByteArrayInputStream("my-token\n".getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+                .run(new String[] {"grants", "hash"});
+        assertEquals(0, code, err.toString());
+        assertEquals("fece50d2287f7245aea5819b75f95ee8bec295a14f8ef1e7a31f17f1dae9df44", out.toString().trim(), "what printf %s my-token | sha256sum prints");
+        assertEquals(2, run("grants", "hash"), "no token on standard input is a usage error");
+    }
+
+    @Test
+    void grantsCheckSaysWhoEachGrantRecognisesAndChecksTheirPolicies() throws Exception {
+        Files.writeString(dir.resolve("read-only.json"), "{\"version\":\"1\",\"default\":\"deny\"}");
+        Path grants = Files.writeString(dir.resolve("grants.json"), """
+                {"version": "1", "grants": {
+                  "ci": {"tokens_sha256": ["%s"]},
+                  "alice": {"principals": ["alice"], "policy": "read-only.json"},
+                  "visitors": {"policy": "missing.json"}},
+                 "unknown": "visitors"}""".formatted("ab".repeat(32)));
+        assertEquals(1, run("grants", "check", grants.toString()), "a grant's policy is missing");
+        String text = out.toString();
+        assertTrue(text.contains("  ci: 1 token(s); policy the main one"), text);
+        assertTrue(text.contains("  alice: principals alice; policy " + dir.resolve("read-only.json")), text);
+        assertTrue(text.contains("  visitors: callers nobody recognises; policy " + dir.resolve("missing.json")),
+                text);
+        assertTrue(err.toString().contains("missing.json"), err.toString());
+        assertTrue(!text.contains("ab".repeat(32)), "no hash is printed");
+    }
+
+    @Test
     void explainTellsWhatThePolicyDoes() throws Exception {
         assertEquals(0, run("explain", policy(POLICY).toString()));
         String text = out.toString();

@@ -29,9 +29,10 @@ import org.openjdk.jmh.annotations.Threads;
  * A decision counted in Redis over loopback (a real redis-server, started here on a free port) next to a bare
  * {@code PING} through the same store, same connections and same worker threads, in the same run: one limit, five
  * limits (still one round trip), and eight threads on one hot counter. Limits are high enough never to refuse.
- * Run: {@code java -jar benchmarks/target/benchmarks.jar RedisDecision -f 1 -wi 3 -i 5 -w 2 -r 3}.
+ * Sampled, so that the medians (p0.50) can be compared: on a shared machine a round trip's mean is mostly its
+ * outliers. Run: {@code java -jar benchmarks/target/benchmarks.jar RedisDecision -f 2 -wi 5 -i 8 -w 2 -r 2}.
  */
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @State(Scope.Benchmark)
 @Fork(1)

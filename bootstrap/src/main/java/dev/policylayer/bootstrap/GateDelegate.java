@@ -26,4 +26,13 @@ public interface GateDelegate {
 
     /** A tools/list result (or the {@code Mono} of one): returns it with hidden tools removed. */
     Object list(String integration, Object self, Object returned);
+
+    /**
+     * A request that may carry tool calls entered an instrumented method on this thread (a servlet's
+     * {@code service}); returns a token for {@link #requestExited}.
+     */
+    Object requestEntered(String integration, Object request);
+
+    /** The request that {@link #requestEntered} returned {@code token} for is done. */
+    void requestExited(String integration, Object token);
 }

@@ -67,6 +67,37 @@ public final class ToolCallGate {
         }
     }
 
+    /**
+     * A request that may carry tool calls enters (a servlet's {@code service}): the agent notes it for this thread,
+     * so a call's decision can read who sent it. Returns what {@link #requestExited} hands back. Never throws: a
+     * request the agent cannot note carries no caller, and its calls are denied {@code (no grant)} where a caller
+     * is needed.
+     */
+    public static Object requestEntered(String integration, Object request) {
+        GateDelegate d = delegate;
+        if (d == null) {
+            return null;
+        }
+        try {
+            return d.requestEntered(integration, request);
+        } catch (Throwable failure) {
+            return null;
+        }
+    }
+
+    /** The request {@link #requestEntered} noted is done. Never throws. */
+    public static void requestExited(String integration, Object entered) {
+        GateDelegate d = delegate;
+        if (d == null) {
+            return;
+        }
+        try {
+            d.requestExited(integration, entered);
+        } catch (Throwable ignored) {
+            // nothing to undo that the next requestEntered on this thread does not replace
+        }
+    }
+
     private static Replacement refused(Throwable failure) {
         try {
             return Replacement.throwing(new ToolCallRefused("[POLICY DENIED] the policy agent could not check this"

@@ -1,5 +1,8 @@
 package dev.policylayer.agent.gate;
 
+import dev.policylayer.agent.caller.CallerGrant;
+import dev.policylayer.agent.caller.Callers;
+import dev.policylayer.agent.caller.Credential;
 import dev.policylayer.agent.integration.Integration;
 import dev.policylayer.agent.integration.Integrations;
 import dev.policylayer.agent.log.AgentLog;
@@ -45,21 +48,21 @@ public final class ToolCallDecider implements GateDelegate {
     private final Integrations integrations;
     private final PolicyInForce policies;
     private final boolean monitor;
-    private final String grant;
+    private final Callers callers;
     private final DecisionListener listener;
 
     /**
      * @param policies the policy in force, from before it is known
      * @param monitor  decide and log, but block nothing ({@code policylayer.mode=monitor})
-     * @param grant    the grant this process's calls count against ({@code policylayer.grant})
+     * @param callers  whose calls these are: the grant each counts against, and the policy it is decided by
      * @param listener hears every decision (audit, metrics, flight recorder)
      */
-    public ToolCallDecider(Integrations integrations, PolicyInForce policies, boolean monitor, String grant,
+    public ToolCallDecider(Integrations integrations, PolicyInForce policies, boolean monitor, Callers callers,
                            DecisionListener listener) {
         this.integrations = integrations;
         this.policies = policies;
         this.monitor = monitor;
-        this.grant = grant;
+        this.callers = callers;
         this.listener = listener;
     }
 
@@ -75,61 +78,89 @@ public final class ToolCallDecider implements GateDelegate {
             Integration integration = integrations.byId(integrationId);
             channel = integration.channel(self);
             side = channel.side();
-            return decide(channel, self, arguments, channel.read(self, arguments));
+            // Read as the call enters, on the request's own thread: a deferred decision runs on another.
+            Credential presented = side == Side.SERVER ? callers.presented() : null;
+            return decide(channel, self, arguments, channel.read(self, arguments), presented);
         } catch (Throwable failure) {
             return agentError(channel, self, side, failure);
         }
     }
 
-    private Object decide(CallChannel channel, Object self, Object[] arguments, ToolRequest request) {
+    private Object decide(CallChannel channel, Object self, Object[] arguments, ToolRequest request,
+                          Credential presented) {
         long start = System.nanoTime();
         if (request.name() == null || request.malformed() != null) {
             String why = "call denied: " + (request.name() == null ? "the call names no tool" : request.malformed());
             record(start, channel.side(), request, Verdict.DENY, RuleKind.MALFORMED, MALFORMED_RULE, why, null, null,
-                    null);
+                    null, before(channel.side()));
             return refuse(channel, self, DENIED + why, request);
         }
         LivePolicy live = policies.now();
         if (live == null) {
-            return whileStarting(channel, self, arguments, request, start);
+            return whileStarting(channel, self, arguments, request, presented, start);
         }
-        return decideBy(live.current(), channel, self, arguments, request, start);
+        CallerGrant caller = callerOf(channel.side(), presented, live);
+        if (caller.isDenied()) {
+            return refuse(channel, self, noGrant(channel, request, caller, start), request);
+        }
+        return decideBy(caller, channel, self, arguments, request, start);
     }
 
-    private Object decideBy(PolicyEngine engine, CallChannel channel, Object self, Object[] arguments,
+    private CallerGrant callerOf(Side side, Credential presented, LivePolicy main) {
+        return side == Side.SERVER ? callers.grantFor(presented, main) : callers.forClient(main);
+    }
+
+    /** Records a call whose caller has no grant, and returns its denial's text. */
+    private String noGrant(CallChannel channel, ToolRequest request, CallerGrant caller, long start) {
+        String message = "tool \"" + Quoted.name(request.name()) + "\" denied by " + Callers.NO_GRANT_RULE + ": "
+                + caller.denial();
+        record(start, channel.side(), request, Verdict.DENY, RuleKind.NO_GRANT, Callers.NO_GRANT_RULE, message, null,
+                null, null, null);
+        return DENIED + message;
+    }
+
+    private String before(Side side) {
+        return callers.labelBeforeKnown(side == Side.SERVER);
+    }
+
+    private Object decideBy(CallerGrant caller, CallChannel channel, Object self, Object[] arguments,
                             ToolRequest request, long start) {
+        PolicyEngine engine = caller.policy().current();
         if (engine == null) {
             AgentLog.warnOnce("fail-open", "no policy is in force and policylayer.fail=open: tool calls are ALLOWED"
                     + " unchecked");
             record(start, channel.side(), request, Verdict.ALLOW, RuleKind.NO_POLICY, NO_POLICY_RULE, "", null, null,
-                    null);
+                    null, caller.label());
             return pass(channel, self, Reservation.NONE);
         }
-        ToolCall call = new ToolCall(request.name(), request.arguments(), channel.side(), request.session(), grant);
+        ToolCall call = new ToolCall(request.name(), request.arguments(), channel.side(), request.session(),
+                caller.label());
         if (engine.countsRemotely()) {
             CompletionStage<Decision> pending = engine.decideAsync(call);
             CompletableFuture<Decision> future = pending.toCompletableFuture();
             if (!future.isDone()) {
                 Object later = channel.later(self, arguments, future.thenApply(decision ->
-                        laterOf(decision, engine, channel, self, request, start)));
+                        laterOf(decision, engine, channel, self, request, start, caller.label())));
                 if (later != null) {
                     return Replacement.returning(later);
                 }
             }
-            return answer(future.join(), engine, channel, self, request, start); // the store's timeout bounds this
+            // the store's timeout bounds this
+            return answer(future.join(), engine, channel, self, request, start, caller.label());
         }
-        return answer(engine.decide(call), engine, channel, self, request, start);
+        return answer(engine.decide(call), engine, channel, self, request, start, caller.label());
     }
 
     /** The agent is still loading its policy: decide once it is in force, or deny when it takes too long. */
     private Object whileStarting(CallChannel channel, Object self, Object[] arguments, ToolRequest request,
-                                 long start) {
+                                 Credential presented, long start) {
         CompletableFuture<LivePolicy> started = policies.whenStarted();
         Object later = channel.later(self, arguments, started.thenApply(Object.class::cast)
                 .completeOnTimeout(null, START_WAIT_NANOS, TimeUnit.NANOSECONDS)
                 .thenCompose(policy -> policy == null
                         ? CompletableFuture.completedFuture(notStarted(channel, request, start))
-                        : decideLater(((LivePolicy) policy).current(), channel, self, request, start)));
+                        : decideLater(callerOf(channel.side(), presented, (LivePolicy) policy), channel, self,
+                        request, start)));
         if (later != null) {
             return Replacement.returning(later);
         }
@@ -139,19 +170,30 @@ public final class ToolCallDecider implements GateDelegate {
             return refused.denied() ? refuse(channel, self, refused.denial(), request) : pass(channel, self,
                     Reservation.NONE);
         }
-        return decideBy(live.current(), channel, self, arguments, request, start);
+        CallerGrant caller = callerOf(channel.side(), presented, live);
+        if (caller.isDenied()) {
+            return refuse(channel, self, noGrant(channel, request, caller, start), request);
+        }
+        return decideBy(caller, channel, self, arguments, request, start);
     }
 
-    private CompletionStage<Later> decideLater(PolicyEngine engine, CallChannel channel, Object self,
+    private CompletionStage<Later> decideLater(CallerGrant caller, CallChannel channel, Object self,
                                                ToolRequest request, long start) {
+        if (caller.isDenied()) {
+            String denial = noGrant(channel, request, caller, start);
+            return CompletableFuture.completedFuture(new Later(monitor ? null : denial, monitor
+                    ? new Settlement(Reservation.NONE, channel, self) : null));
+        }
+        PolicyEngine engine = caller.policy().current();
         if (engine == null) {
             record(start, channel.side(), request, Verdict.ALLOW, RuleKind.NO_POLICY, NO_POLICY_RULE, "", null, null,
-                    null);
+                    null, caller.label());
             return CompletableFuture.completedFuture(new Later(null, new Settlement(Reservation.NONE, channel, self)));
         }
-        ToolCall call = new ToolCall(request.name(), request.arguments(), channel.side(), request.session(), grant);
+        ToolCall call = new ToolCall(request.name(), request.arguments(), channel.side(), request.session(),
+                caller.label());
         return engine.decideAsync(call).thenApply(decision -> laterOf(decision, engine, channel, self, request,
-                start));
+                start, caller.label()));
     }
 
     private Later notStarted(CallChannel channel, ToolRequest request, long start) {
@@ -160,20 +202,20 @@ public final class ToolCallDecider implements GateDelegate {
         if (policies.failOpen()) {
             AgentLog.warnOnce("start-slow-open", why + " and policylayer.fail=open: the call is ALLOWED unchecked");
             record(start, channel.side(), request, Verdict.ALLOW, RuleKind.AGENT_STARTING, STARTING_RULE, "", null,
-                    null, null);
+                    null, null, before(channel.side()));
             return new Later(null, new Settlement(Reservation.NONE, channel, null));
         }
         String message = "tool \"" + Quoted.name(request.name()) + "\" denied by " + STARTING_RULE + ": " + why;
         record(start, channel.side(), request, Verdict.DENY, RuleKind.AGENT_STARTING, STARTING_RULE, message, null,
-                null, null);
+                null, null, before(channel.side()));
         return new Later(monitor ? null : DENIED + message, monitor
                 ? new Settlement(Reservation.NONE, channel, null) : null);
     }
 
     /** A decision made later, as the integration's deferred answer needs it. */
     private Later laterOf(Decision decision, PolicyEngine engine, CallChannel channel, Object self,
-                          ToolRequest request, long start) {
-        recordDecision(decision, engine, channel, request, start);
+                          ToolRequest request, long start, String grant) {
+        recordDecision(decision, engine, channel, request, start, grant);
         if (decision.allowed() || monitor) {
             return new Later(null, new Settlement(decision.reservation(), channel, self));
         }
@@ -181,8 +223,8 @@ public final class ToolCallDecider implements GateDelegate {
     }
 
     private Object answer(Decision decision, PolicyEngine engine, CallChannel channel, Object self,
-                          ToolRequest request, long start) {
-        recordDecision(decision, engine, channel, request, start);
+                          ToolRequest request, long start, String grant) {
+        recordDecision(decision, engine, channel, request, start, grant);
         if (decision.allowed()) {
             return pass(channel, self, decision.reservation());
         }
@@ -200,12 +242,12 @@ public final class ToolCallDecider implements GateDelegate {
     }
 
     private void recordDecision(Decision decision, PolicyEngine engine, CallChannel channel, ToolRequest request,
-                                long start) {
+                                long start, String grant) {
         if (decision.isUncounted()) {
             AgentLog.warnOnce("uncounted", "calls are let through uncounted: " + decision.uncounted());
         }
         record(start, channel.side(), request, decision.verdict(), decision.kind(), decision.rule(),
-                decision.allowed() ? "" : decision.message(), engine, decision.uncounted(), decision.approvalId());
+                decision.allowed() ? "" : decision.message(), engine, decision.uncounted(), decision.approvalId(), grant);
     }
 
     /** An allowed call: the token its exit settles, or nothing when there is nothing to settle or watch. */
@@ -254,7 +296,7 @@ public final class ToolCallDecider implements GateDelegate {
         String why = "the policy agent could not check this call, so it was denied (" + failure.getClass()
                 .getSimpleName() + ")";
         record(System.nanoTime(), side, null, Verdict.DENY, RuleKind.AGENT_ERROR, AGENT_ERROR_RULE, why, null, null,
-                null);
+                null, before(side));
         return refuse(channel, self, DENIED + why, null);
     }
 
@@ -286,7 +328,9 @@ public final class ToolCallDecider implements GateDelegate {
     public Object list(String integrationId, Object self, Object returned) {
         try {
             CallChannel channel = integrations.byId(integrationId).channel(self);
-            return channel.filterList(self, returned, new Visibility(policies));
+            Side side = channel.side();
+            return channel.filterList(self, returned, new Visibility(policies, this, side, side == Side.SERVER
+                    ? callers.presented() : null));
         } catch (Throwable failure) {
             AgentLog.errorOnce("list-" + failure.getClass().getName(), "could not filter a tools/list result; hidden"
                     + " tools may be listed (calls to them are still denied)", failure);
@@ -294,25 +338,49 @@ public final class ToolCallDecider implements GateDelegate {
         }
     }
 
+    @Override
+    public Object requestEntered(String integrationId, Object request) {
+        return callers.requests().enter(integrations.byId(integrationId).requests(), request);
+    }
+
+    @Override
+    public void requestExited(String integrationId, Object token) {
+        callers.requests().exit(token);
+    }
+
     /**
-     * Which tools one listing shows, by one policy: the engine is taken once, at the first tool, so a listing never
-     * mixes two policies (a reload between two tools of one list).
+     * Which tools one listing shows, by the lister's own policy (its grant's): the engine is taken once, at the
+     * first tool, so a listing never mixes two policies (a reload between two tools of one list). What the caller
+     * presented is read when the listing is made, on the request's thread; a caller with no grant sees nothing.
      */
     private static final class Visibility implements Predicate<String> {
         private final PolicyInForce policies;
+        private final ToolCallDecider decider;
+        private final Side side;
+        private final Credential presented;
         private volatile PolicyEngine engine;
+        private volatile boolean noGrant;
         private volatile boolean taken;
 
-        Visibility(PolicyInForce policies) {
+        Visibility(PolicyInForce policies, ToolCallDecider decider, Side side, Credential presented) {
             this.policies = policies;
+            this.decider = decider;
+            this.side = side;
+            this.presented = presented;
         }
 
         @Override
         public boolean test(String tool) {
             if (!taken) {
                 LivePolicy live = policies.await(START_WAIT_NANOS);
-                engine = live == null ? PolicyEngine.failClosed("not started") : live.current();
+                CallerGrant caller = live == null ? null : decider.callerOf(side, presented, live);
+                noGrant = caller != null && caller.isDenied();
+                engine = caller == null ? PolicyEngine.failClosed("not started") : noGrant ? null
+                        : caller.policy().current();
                 taken = true;
+            }
+            if (noGrant) {
+                return false; // every call of a caller without a grant is denied, whatever policylayer.fail says
             }
             PolicyEngine decidedBy = engine;
             if (decidedBy == null) {
@@ -326,7 +394,7 @@ public final class ToolCallDecider implements GateDelegate {
     }
 
     private void record(long start, Side side, ToolRequest request, Verdict verdict, RuleKind kind, String rule,
-                        String message, PolicyEngine engine, String uncounted, String approvalId) {
+                        String message, PolicyEngine engine, String uncounted, String approvalId, String grant) {
         if (listener == DecisionListener.NONE) {
             return;
         }
@@ -337,7 +405,7 @@ public final class ToolCallDecider implements GateDelegate {
             String tool = request == null || request.name() == null ? null : Quoted.name(request.name());
             String session = request == null ? null : request.session().id();
             listener.decided(new DecisionRecord(System.currentTimeMillis(), side, tool, verdict, kind, rule, message,
-                    enforced, session == null ? null : Quoted.name(session), grant,
+                    enforced, session == null ? null : Quoted.name(session), grant == null ? null : Quoted.name(grant),
                     keys(request == null ? null : request.arguments()), hash, latency, uncounted, approvalId));
         } catch (RuntimeException | LinkageError failure) {
             AgentLog.errorOnce("record-" + failure.getClass().getName(), "could not record a decision", failure);

@@ -1,5 +1,6 @@
 package dev.policylayer.agent.integration;
 
+import dev.policylayer.agent.caller.RequestReader;
 import dev.policylayer.agent.gate.CallChannel;
 import java.util.List;
 
@@ -20,8 +21,21 @@ public interface Integration {
     /** The types and methods to instrument. */
     List<ChokePoint> chokePoints();
 
-    /** How to read and answer calls made through {@code self} (cached per class: this is on every call). */
-    CallChannel channel(Object self);
+    /**
+     * How to read and answer calls made through {@code self} (cached per class: this is on every call). An
+     * integration whose choke points only see requests (not calls) has none.
+     */
+    default CallChannel channel(Object self) {
+        throw new UnknownShapeException(description() + " decides no tool calls", null);
+    }
+
+    /**
+     * For an integration whose advice notes the requests tool calls come in on ({@code requestEntered}): how to
+     * read a caller's identity from them. Null for the others.
+     */
+    default RequestReader requests() {
+        return null;
+    }
 
     /** The policy's hide list changed: tell this library's peers, where it can (a server's list_changed). */
     default void hideListChanged() {

@@ -3,6 +3,8 @@ package dev.policylayer.agent.integration;
 import dev.policylayer.agent.integration.langchain4j.LangChain4jClient;
 import dev.policylayer.agent.integration.mcpsdk.client.McpSdkClient;
 import dev.policylayer.agent.integration.mcpsdk.server.McpSdkServer;
+import dev.policylayer.agent.integration.servlet.ServletRequests;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +25,22 @@ public final class Integrations {
 
     /** The libraries the agent decides tool calls in: adding one is a folder and a line here. */
     public static Integrations standard() {
-        return new Integrations(List.of(
+        return standard(false);
+    }
+
+    /**
+     * As {@link #standard()}; with {@code readCallers} (a {@code policylayer.identity} that reads the request), also
+     * the libraries whose requests carry the callers' identities.
+     */
+    public static Integrations standard(boolean readCallers) {
+        List<Integration> all = new ArrayList<>(List.of(
                 new McpSdkServer(),
                 new McpSdkClient(),
                 new LangChain4jClient()));
+        if (readCallers) {
+            all.add(new ServletRequests());
+        }
+        return new Integrations(all);
     }
 
     public List<Integration> all() {

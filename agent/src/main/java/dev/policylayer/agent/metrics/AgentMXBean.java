@@ -23,6 +23,23 @@ public interface AgentMXBean {
     /** Denials per tool, named as in {@link #getCallsByTool()}. */
     Map<String, Long> getDeniedByTool();
 
+    /**
+     * Calls seen per grant label (what a caller's grant is named in the grants file, never its token or header
+     * value); calls of a caller without a grant under "(no grant)".
+     */
+    Map<String, Long> getCallsByGrant();
+
+    /** Denials per grant label, named as in {@link #getCallsByGrant()}. */
+    Map<String, Long> getDeniedByGrant();
+
+    /** Where server-side callers' grants come from: {@code static}, {@code principal}, {@code bearer}, {@code header:<Name>}. */
+    String getIdentity();
+
+    /** The grants file in force, or "(none)". */
+    String getGrantsSource();
+
+    String getGrantsHash();
+
     String getPolicySource();
 
     String getPolicyHash();

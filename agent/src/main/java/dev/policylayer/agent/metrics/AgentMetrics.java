@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 public final class AgentMetrics implements DecisionListener, AgentMXBean {
     static final int MAX_TOOLS = 1000;
     private static final String OTHER = "(other)";
+    private static final String NO_GRANT = "(no grant)";
 
     private final LongAdder seen = new LongAdder();
     private final LongAdder allowed = new LongAdder();
@@ -26,6 +27,11 @@ public final class AgentMetrics implements DecisionListener, AgentMXBean {
     private final Map<String, LongAdder> deniedByReason = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> callsByTool = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> deniedByTool = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> callsByGrant = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> deniedByGrant = new ConcurrentHashMap<>();
+    private volatile String identity = "static";
+    private volatile String grantsSource = "(none)";
+    private volatile String grantsHash = "";
     private final LongAdder reloads = new LongAdder();
     private final LongAdder reloadsRejected = new LongAdder();
     private volatile Supplier<List<String>> chokePoints = List::of;
@@ -38,20 +44,23 @@ public final class AgentMetrics implements DecisionListener, AgentMXBean {
     public void decided(DecisionRecord decision) {
         seen.increment();
         String tool = decision.tool() == null ? "(no name)" : decision.tool();
+        String grant = decision.grant() == null ? NO_GRANT : decision.grant();
         count(callsByTool, tool);
+        count(callsByGrant, grant);
         if (decision.allowed()) {
             allowed.increment();
         } else {
             denied.increment();
             deniedByReason.computeIfAbsent(decision.kind().tag(), r -> new LongAdder()).increment();
             count(deniedByTool, tool);
+            count(deniedByGrant, grant);
         }
     }
 
-    private static void count(Map<String, LongAdder> counts, String tool) {
-        LongAdder adder = counts.get(tool);
+    private static void count(Map<String, LongAdder> counts, String name) {
+        LongAdder adder = counts.get(name);
         if (adder == null) {
-            String key = counts.size() >= MAX_TOOLS ? OTHER : tool;
+            String key = counts.size() >= MAX_TOOLS ? OTHER : name;
             adder = counts.computeIfAbsent(key, k -> new LongAdder());
         }
         adder.increment();
@@ -65,6 +74,20 @@ public final class AgentMetrics implements DecisionListener, AgentMXBean {
         policySource = engine == null || engine.policy() == null ? "(no valid policy)" : engine.policy().source();
         policyHash = engine == null || engine.policy() == null ? "" : engine.policy().hash();
         policyLoadedAt = Instant.now().toString();
+    }
+
+    /** Where server-side callers' grants come from ({@code bearer}, {@code header:X-Agent}, ...). */
+    public void identity(String describe) {
+        identity = describe;
+    }
+
+    /** A grants file came into force (at start-up or by reload). */
+    public void grantsInForce(dev.policylayer.engine.grants.Grants grants, boolean reload) {
+        if (reload) {
+            reloads.increment();
+        }
+        grantsSource = grants.source();
+        grantsHash = grants.hash();
     }
 
     public void reloadRejected() {
@@ -107,6 +130,31 @@ public final class AgentMetrics implements DecisionListener, AgentMXBean {
     @Override
     public Map<String, Long> getDeniedByTool() {
         return snapshot(deniedByTool);
+    }
+
+    @Override
+    public Map<String, Long> getCallsByGrant() {
+        return snapshot(callsByGrant);
+    }
+
+    @Override
+    public Map<String, Long> getDeniedByGrant() {
+        return snapshot(deniedByGrant);
+    }
+
+    @Override
+    public String getIdentity() {
+        return identity;
+    }
+
+    @Override
+    public String getGrantsSource() {
+        return grantsSource;
+    }
+
+    @Override
+    public String getGrantsHash() {
+        return grantsHash;
     }
 
     @Override

@@ -36,6 +36,8 @@ final class DecisionEvent extends Event {
     boolean enforced;
     @Label("Session")
     String session;
+    @Label("Grant")
+    String grant;
     @Label("Argument Keys")
     String argumentKeys;
     @Label("Policy Hash")
@@ -57,6 +59,7 @@ final class DecisionEvent extends Event {
         event.reason = decision.kind().tag();
         event.enforced = decision.enforced();
         event.session = decision.session();
+        event.grant = decision.grant();
         event.argumentKeys = String.join(",", decision.argumentKeys());
         event.policyHash = decision.policyHash();
         event.latency = decision.latencyNanos();

@@ -1,6 +1,9 @@
 package dev.policylayer.agent.startup;
 
 import dev.policylayer.agent.audit.AuditLog;
+import dev.policylayer.agent.caller.Callers;
+import dev.policylayer.agent.caller.GrantPolicies;
+import dev.policylayer.agent.caller.RequestsInFlight;
 import dev.policylayer.agent.gate.DecisionListener;
 import dev.policylayer.agent.gate.DecisionListeners;
 import dev.policylayer.agent.gate.PolicyInForce;
@@ -13,11 +16,17 @@ import dev.policylayer.agent.metrics.AgentMetrics;
 import dev.policylayer.agent.metrics.FlightRecorderEvents;
 import dev.policylayer.agent.metrics.MetricsRegistration;
 import dev.policylayer.engine.PolicyEngine;
+import dev.policylayer.engine.grants.Grants;
+import dev.policylayer.engine.load.GrantsLoader;
 import dev.policylayer.engine.load.LoadedPolicy;
 import dev.policylayer.engine.load.PolicyLoadException;
 import dev.policylayer.engine.load.PolicyLoader;
+import dev.policylayer.engine.load.ReadLimits;
+import dev.policylayer.engine.reload.Followed;
+import dev.policylayer.engine.reload.LiveFile;
 import dev.policylayer.engine.reload.LivePolicy;
 import dev.policylayer.engine.settings.AgentOptions;
+import dev.policylayer.engine.settings.CallerIdentity;
 import dev.policylayer.engine.settings.Settings;
 import dev.policylayer.engine.settings.SettingsSources;
 import java.io.IOException;
@@ -31,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Starts the agent. The gate is installed first and is closed: until the policy is in force, a call waits for it
@@ -60,15 +70,19 @@ public final class AgentStartup {
                 return;
             }
             boolean failOpen = options.fail() == AgentOptions.FailMode.OPEN;
-            Integrations integrations = Integrations.standard();
+            CallerIdentity identity = options.identity();
+            Integrations integrations = Integrations.standard(identity.fromRequest());
             Instrumenter instrumenter = new Instrumenter(integrations);
             AgentMetrics metrics = new AgentMetrics();
             metrics.chokePointsFrom(instrumenter::instrumented);
             policies = new PolicyInForce(failOpen);
+            Callers callers = new Callers(identity, options.grant(), failOpen, new RequestsInFlight());
+            metrics.identity(identity.problem() == null ? identity.describe() : "(unusable: " + identity.problem()
+                    + ")");
             GateInstaller.install(new ToolCallDecider(integrations, policies, options.mode()
-                    == AgentOptions.Mode.MONITOR, options.grant(), listeners(options, metrics)));
+                    == AgentOptions.Mode.MONITOR, callers, listeners(options, metrics)));
             MetricsRegistration.registerInBackground(metrics);
-            Starter starter = new Starter(settings, options, integrations, metrics, policies);
+            Starter starter = new Starter(settings, options, integrations, metrics, policies, callers);
             if (lateAttach) {
                 starter.run();
                 instrumenter.installNow(instrumentation);
@@ -137,14 +151,16 @@ public final class AgentStartup {
         private final Integrations integrations;
         private final AgentMetrics metrics;
         private final PolicyInForce policies;
+        private final Callers callers;
 
         Starter(Settings settings, AgentOptions options, Integrations integrations, AgentMetrics metrics,
-                PolicyInForce policies) {
+                PolicyInForce policies, Callers callers) {
             this.settings = settings;
             this.options = options;
             this.integrations = integrations;
             this.metrics = metrics;
             this.policies = policies;
+            this.callers = callers;
         }
 
         @Override
@@ -156,15 +172,23 @@ public final class AgentStartup {
                         options.fail() == AgentOptions.FailMode.OPEN);
                 Optional<Path> file = PolicyLoader.policyFile(settings);
                 boolean follow = file.isPresent() && options.reload();
+                boolean failOpen = options.fail() == AgentOptions.FailMode.OPEN;
+                ReloadReporter reporter = new ReloadReporter(integrations, metrics, failOpen, "policy");
                 LivePolicy live;
                 if (follow) {
-                    live = LivePolicy.following(file.get(), settings, () -> engine(factory, counters, true), factory,
-                            new ReloadReporter(integrations, metrics, options.fail() == AgentOptions.FailMode.OPEN));
-                    PolicyWatch.start(live);
+                    live = LivePolicy.following(file.get(), settings, () -> engine(settings, factory, counters, true,
+                            null), factory, reporter);
                 } else {
-                    live = LivePolicy.fixed(engine(factory, counters, false));
+                    live = LivePolicy.fixed(engine(settings, factory, counters, false, null));
                 }
                 metrics.policyInForce(live.current(), false);
+                ReloadReporter grantReporter = new ReloadReporter(integrations, metrics, failOpen, "grant policy");
+                GrantPolicies grantPolicies = new GrantPolicies(policyFile -> grantPolicy(policyFile, factory,
+                        counters, grantReporter));
+                LiveFile<Grants> grants = startGrants(grantPolicies, file.orElse(null));
+                if (follow || (grants != null && grants.file() != null)) {
+                    PolicyWatch.start(() -> followed(live, grants));
+                }
                 policies.started(live);
             } catch (Throwable failure) {
                 policies.startFailed(String.valueOf(failure));
@@ -175,41 +199,120 @@ public final class AgentStartup {
         }
 
         /**
-         * The start-up engine: the policy's, a fail-closed one when it cannot be loaded, or null when it cannot be
-         * loaded and {@code policylayer.fail=open}.
+         * The grants file in force (null without one), and the callers' directory set up: at start-up a grants
+         * file that cannot be loaded leaves every server-side call denied, saying why, until a valid edit.
          */
-        private PolicyEngine engine(Function<LoadedPolicy, PolicyEngine> factory, LazyCounters counters,
-                                    boolean followed) {
-            String mode = options.mode().name().toLowerCase(Locale.ROOT);
-            String fail = options.fail().name().toLowerCase(Locale.ROOT);
-            boolean failOpen = options.fail() == AgentOptions.FailMode.OPEN;
-            try {
-                LoadedPolicy policy = PolicyLoader.load(settings);
-                PolicyEngine engine = factory.apply(policy);
-                AgentLog.info("policy " + policy.source() + " (" + policy.ruleCount() + " rules, sha256 "
-                        + policy.hash().substring(0, 12) + "), mode " + mode + ", fail " + fail + ", counters "
-                        + counters.describe() + ", grant " + options.grant() + (followed ? ", reload on edit" : ""));
-                return engine;
-            } catch (PolicyLoadException invalid) {
-                if (failOpen) {
-                    AgentLog.warn("the policy could not be loaded and policylayer.fail=open: every tool call is"
-                            + " ALLOWED");
+        private LiveFile<Grants> startGrants(GrantPolicies grantPolicies, Path mainPolicy) {
+            CallerIdentity identity = options.identity();
+            if (identity.grants().isEmpty() || identity.problem() != null) {
+                callers.started(null, null, grantPolicies, mainPolicy);
+                if (identity.fromRequest()) {
+                    AgentLog.info("callers identified by " + identity.describe() + ", each principal its own grant");
+                }
+                return null;
+            }
+            Path grantsFile = identity.grants().get();
+            ReadLimits limits = PolicyLoader.readLimits(settings, new ArrayList<>());
+            String[] failure = new String[1];
+            Supplier<Grants> initial = () -> {
+                try {
+                    Grants loaded = GrantsLoader.load(grantsFile, limits);
+                    AgentLog.info("callers identified by " + identity.describe() + ", grants " + GrantsReporter
+                            .describe(loaded));
+                    return loaded;
+                } catch (PolicyLoadException invalid) {
+                    failure[0] = invalid.problems().size() == 1 ? invalid.getMessage() : invalid.problems().size()
+                            + " problems, the first: " + invalid.problems().get(0).describe();
+                    AgentLog.error("the grants file could not be loaded: every server-side tool call will be DENIED"
+                            + " until it is fixed:");
                     logProblems(invalid);
                     return null;
                 }
-                AgentLog.error("the policy could not be loaded: every tool call will be DENIED (policylayer.fail="
-                        + "closed; mode " + mode + ")");
+            };
+            LiveFile<Grants> grants = options.reload()
+                    ? LiveFile.following(grantsFile, limits, initial, java.util.Objects::nonNull,
+                    () -> GrantsLoader.load(grantsFile, limits), new GrantsReporter(grantPolicies, integrations,
+                            metrics))
+                    : LiveFile.fixed(initial.get());
+            Grants loaded = grants.current();
+            if (loaded != null) {
+                metrics.grantsInForce(loaded, false);
+            }
+            callers.started(grants, failure[0], grantPolicies, mainPolicy);
+            if (loaded != null) {
+                grantPolicies.open(GrantsReporter.policyFiles(loaded));
+            }
+            return grants;
+        }
+
+        /** A grant's own policy file, loaded (a fail-closed engine for its callers if it cannot be) and followed. */
+        private LivePolicy grantPolicy(Path policyFile, Function<LoadedPolicy, PolicyEngine> factory,
+                                       LazyCounters counters, ReloadReporter reporter) {
+            Map<String, String> own = new HashMap<>();
+            own.put("policylayer.policy", policyFile.toString());
+            for (String key : List.of("policylayer.policy.max-bytes", "policylayer.policy.read-timeout")) {
+                settings.get(key).ifPresent(value -> own.put(key, value));
+            }
+            Settings grantSettings = Settings.of(own);
+            return options.reload()
+                    ? LivePolicy.following(policyFile, grantSettings, () -> engine(grantSettings, factory, counters,
+                    true, "grant policy"), factory, reporter)
+                    : LivePolicy.fixed(engine(grantSettings, factory, counters, false, "grant policy"));
+        }
+
+        /** Every file followed now: the policy, the grants file, and the grants' own policies. */
+        private List<Followed> followed(LivePolicy live, LiveFile<Grants> grants) {
+            List<Followed> files = new ArrayList<>();
+            if (live.file() != null) {
+                files.add(live);
+            }
+            if (grants != null && grants.file() != null) {
+                files.add(grants);
+            }
+            files.addAll(callers.grantPolicies());
+            return files;
+        }
+
+        /**
+         * The start-up engine: the policy's, a fail-closed one when it cannot be loaded, or null when it cannot be
+         * loaded and {@code policylayer.fail=open}.
+         *
+         * @param what null for the main policy, else what the policy is for log lines ({@code grant policy})
+         */
+        private PolicyEngine engine(Settings from, Function<LoadedPolicy, PolicyEngine> factory,
+                                    LazyCounters counters, boolean followed, String what) {
+            String mode = options.mode().name().toLowerCase(Locale.ROOT);
+            String fail = options.fail().name().toLowerCase(Locale.ROOT);
+            boolean failOpen = options.fail() == AgentOptions.FailMode.OPEN;
+            String whose = what == null ? "every tool call" : "every call of the grants that use it";
+            try {
+                LoadedPolicy policy = PolicyLoader.load(from);
+                PolicyEngine engine = factory.apply(policy);
+                AgentLog.info((what == null ? "policy " : what + " ") + policy.source() + " (" + policy.ruleCount()
+                        + " rules, sha256 " + policy.hash().substring(0, 12) + ")" + (what != null ? ""
+                        : ", mode " + mode + ", fail " + fail + ", counters " + counters.describe() + ", grant "
+                        + options.grant()) + (followed ? ", reload on edit" : ""));
+                return engine;
+            } catch (PolicyLoadException invalid) {
+                if (failOpen) {
+                    AgentLog.warn("the " + (what == null ? "policy" : what) + " could not be loaded and"
+                            + " policylayer.fail=open: " + whose + " is ALLOWED");
+                    logProblems(invalid);
+                    return null;
+                }
+                AgentLog.error("the " + (what == null ? "policy" : what) + " could not be loaded: " + whose
+                        + " will be DENIED (policylayer.fail=closed; mode " + mode + ")");
                 logProblems(invalid);
                 return PolicyEngine.failClosed(invalid.problems().size() == 1 ? invalid.getMessage()
                         : invalid.problems().size() + " problems in the policy, the first: "
                         + invalid.problems().get(0).describe());
             } catch (RuntimeException | LinkageError | OutOfMemoryError | StackOverflowError unexpected) {
-                String why = "the policy could not be loaded (" + unexpected + ")";
+                String why = "the " + (what == null ? "policy" : what) + " could not be loaded (" + unexpected + ")";
                 if (failOpen) {
-                    AgentLog.warn(why + " and policylayer.fail=open: every tool call is ALLOWED");
+                    AgentLog.warn(why + " and policylayer.fail=open: " + whose + " is ALLOWED");
                     return null;
                 }
-                AgentLog.error(why + ": every tool call will be DENIED (policylayer.fail=closed)");
+                AgentLog.error(why + ": " + whose + " will be DENIED (policylayer.fail=closed)");
                 return PolicyEngine.failClosed(why);
             }
         }

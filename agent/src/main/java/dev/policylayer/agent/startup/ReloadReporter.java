@@ -22,26 +22,36 @@ final class ReloadReporter implements LivePolicy.Listener {
     private final Integrations integrations;
     private final AgentMetrics metrics;
     private final boolean failOpen;
+    private final String what;
 
-    ReloadReporter(Integrations integrations, AgentMetrics metrics, boolean failOpen) {
+    /** @param what what the policy is: {@code policy} (the main one, which the MBean shows) or {@code grant policy} */
+    ReloadReporter(Integrations integrations, AgentMetrics metrics, boolean failOpen, String what) {
         this.integrations = integrations;
         this.metrics = metrics;
         this.failOpen = failOpen;
+        this.what = what;
     }
 
     @Override
     public void applied(PolicyEngine previous, PolicyEngine next) {
-        metrics.policyInForce(next, true);
-        AgentLog.info("policy reloaded from " + next.policy().source() + " (" + next.policy().ruleCount()
+        if (what.equals("policy")) {
+            metrics.policyInForce(next, true);
+        }
+        AgentLog.info(what + " reloaded from " + next.policy().source() + " (" + next.policy().ruleCount()
                 + " rules, sha256 " + next.policy().hash().substring(0, 12) + ")");
         if (!Objects.equals(hidden(previous), hidden(next))) {
-            for (Integration integration : integrations.all()) {
-                try {
-                    integration.hideListChanged();
-                } catch (RuntimeException | LinkageError failure) {
-                    AgentLog.errorOnce("notify-" + failure.getClass().getName(), "could not tell clients that the"
-                            + " tool list changed", failure);
-                }
+            tellClientsToListAgain(integrations);
+        }
+    }
+
+    /** What clients may list changed: every integration tells its peers, where it can (a server's list_changed). */
+    static void tellClientsToListAgain(Integrations integrations) {
+        for (Integration integration : integrations.all()) {
+            try {
+                integration.hideListChanged();
+            } catch (RuntimeException | LinkageError failure) {
+                AgentLog.errorOnce("notify-" + failure.getClass().getName(), "could not tell clients that the"
+                        + " tool list changed", failure);
             }
         }
     }
@@ -49,7 +59,8 @@ final class ReloadReporter implements LivePolicy.Listener {
     @Override
     public void rejected(PolicyLoadException problems) {
         metrics.reloadRejected();
-        AgentLog.error("the edited policy is not valid, so the policy in force is kept (nothing was loosened):");
+        AgentLog.error("the edited " + what + " is not valid, so the " + what + " in force is kept (nothing was"
+                + " loosened):");
         problems.getMessage().lines().forEach(line -> AgentLog.error("  " + line));
     }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.policylayer.agent.caller.Callers;
+import dev.policylayer.agent.caller.RequestsInFlight;
 import dev.policylayer.agent.integration.ChokePoint;
 import dev.policylayer.agent.integration.Integration;
 import dev.policylayer.agent.integration.Integrations;
@@ -14,6 +16,7 @@ import dev.policylayer.engine.PolicyEngine;
 import dev.policylayer.engine.decision.Side;
 import dev.policylayer.engine.load.PolicyLoader;
 import dev.policylayer.engine.reload.LivePolicy;
+import dev.policylayer.engine.settings.CallerIdentity;
 import dev.policylayer.engine.settings.Settings;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,7 +104,8 @@ class ToolCallDeciderTest {
                 return channel;
             }
         };
-        return new ToolCallDecider(new Integrations(List.of(library)), policies, false, "default", heard::add);
+        return new ToolCallDecider(new Integrations(List.of(library)), policies, false, new Callers(
+                CallerIdentity.STATIC, "default", false, new RequestsInFlight()), heard::add);
     }
 
     private static PolicyInForce inForce() throws Exception {

@@ -33,6 +33,8 @@ public enum RuleKind {
     AGENT_ERROR,
     /** The agent has not started, or could not start. Set by the agent. */
     AGENT_STARTING,
+    /** The server-side caller could not be identified, or no grant recognises it. Set by the agent. */
+    NO_GRANT,
     /** No policy is in force and {@code policylayer.fail=open}. Set by the agent. */
     NO_POLICY;
 

@@ -24,10 +24,27 @@ final class DocumentParser {
 
     private final String source;
     private final List<PolicyProblem> problems;
+    private final String what;
+    private final String emptySuggestion;
+    private final boolean holdsSecrets;
 
     DocumentParser(String source, List<PolicyProblem> problems) {
+        this(source, problems, "policy", "start from {\"version\": \"1\", \"default\": \"deny\", \"tools\": {}}",
+                false);
+    }
+
+    /**
+     * @param what         what the document is, for messages ({@code policy}, {@code grants file})
+     * @param holdsSecrets the text may hold a secret (a token pasted where its hash belongs), so a syntax error
+     *                     gives its place but not the parser's words, which quote the text they stopped at
+     */
+    DocumentParser(String source, List<PolicyProblem> problems, String what, String emptySuggestion,
+                   boolean holdsSecrets) {
         this.source = source;
         this.problems = problems;
+        this.what = what;
+        this.emptySuggestion = emptySuggestion;
+        this.holdsSecrets = holdsSecrets;
     }
 
     /** The document's root, or null when it could not be read (the problem is recorded). */
@@ -37,23 +54,23 @@ final class DocumentParser {
         try (JsonParser parser = factory.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
-                problems.add(new PolicyProblem(source, null, "", "the policy is empty", 
-                        "start from {\"version\": \"1\", \"default\": \"deny\", \"tools\": {}}"));
+                problems.add(new PolicyProblem(source, null, "", "the " + what + " is empty", emptySuggestion));
                 return null;
             }
             Node root = read(parser, "");
             if (parser.nextToken() != null) {
                 problems.add(new PolicyProblem(source, where(parser.currentTokenLocation()), "",
-                        "unexpected content after the end of the policy document", null));
+                        "unexpected content after the end of the " + what + " document", null));
             }
             return root;
         } catch (JsonProcessingException syntax) {
             problems.add(new PolicyProblem(source, where(syntax.getLocation()), null,
-                    (format == Format.YAML ? "invalid YAML: " : "invalid JSON: ") + syntax.getOriginalMessage(),
+                    (format == Format.YAML ? "invalid YAML" : "invalid JSON") + (holdsSecrets ? " here (what the"
+                            + " parser found is not repeated: it may be a secret)" : ": " + syntax.getOriginalMessage()),
                     null));
             return null;
         } catch (IOException unreadable) {
-            problems.add(new PolicyProblem(source, null, null, "could not read the policy: " + unreadable, null));
+            problems.add(new PolicyProblem(source, null, null, "could not read the " + what + ": " + unreadable, null));
             return null;
         }
     }
@@ -72,7 +89,7 @@ final class DocumentParser {
                     Node value = read(parser, pointer + "/" + Pointers.escape(name));
                     if (fields.containsKey(name)) {
                         problems.add(new PolicyProblem(source, fieldLocation, pointer + "/" + Pointers.escape(name),
-                                "duplicate key \"" + name + "\": a policy must say each thing once",
+                                "duplicate key \"" + name + "\": a " + what + " must say each thing once",
                                 "remove one of the two"));
                     }
                     fields.put(name, value);

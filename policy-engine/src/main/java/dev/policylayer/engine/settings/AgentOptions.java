@@ -12,7 +12,8 @@ import java.util.Optional;
  * (enforce, fail closed) and is reported in {@link #problems()}, so a typo never weakens enforcement.
  */
 public record AgentOptions(Mode mode, FailMode fail, String grant, CounterTarget counters, int counterKeys,
-                           Optional<String> audit, long auditMaxBytes, boolean reload, List<String> problems) {
+                           Optional<String> audit, long auditMaxBytes, boolean reload, CallerIdentity identity,
+                           List<String> problems) {
 
     public static final String DEFAULT_GRANT = "default";
     public static final int DEFAULT_COUNTER_KEYS = 100_000;
@@ -96,7 +97,11 @@ public record AgentOptions(Mode mode, FailMode fail, String grant, CounterTarget
                         + "\"; using true");
             }
         }
-        return new AgentOptions(mode, fail, grant, counters, keys, audit, auditMaxBytes, reload, problems);
+        CallerIdentity identity = CallerIdentity.from(settings);
+        if (identity.problem() != null) {
+            problems.add(identity.problem() + "; every server-side tool call is denied until this is fixed");
+        }
+        return new AgentOptions(mode, fail, grant, counters, keys, audit, auditMaxBytes, reload, identity, problems);
     }
 
     private static CounterTarget counters(Settings settings, java.util.function.Function<String, String> environment,

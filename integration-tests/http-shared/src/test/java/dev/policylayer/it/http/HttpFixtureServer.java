@@ -17,13 +17,16 @@ import java.util.Map;
 import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
 
 /**
  * An MCP server over HTTP in embedded Tomcat, on one of the SDK's servlet transports (streamable, sse,
  * stateless), bound to 127.0.0.1 on a free port that it prints as {@code PORT <n>}. Tools: {@code echo},
  * {@code delete_account}, {@code drop_table}, {@code limited}, {@code spend} (its {@code amount}) and {@code flaky}
  * ({@code throw} or {@code fail}). It knows nothing of the policy agent. Every tool that really runs appends a line
- * to the file {@code fixture.runlog} names (its name, and for {@code spend} the amount it was given).
+ * to the file {@code fixture.runlog} names (its name, and for {@code spend} the amount it was given). With
+ * {@code -Dfixture.basic-auth=true} the application authenticates its users itself ({@link BasicAuthFilter}).
  */
 public final class HttpFixtureServer {
     static final String SCHEMA = "{\"type\":\"object\",\"properties\":{}}";
@@ -60,6 +63,14 @@ public final class HttpFixtureServer {
             }
             default -> throw new IllegalArgumentException("transport: streamable, sse or stateless");
         };
+        serve(servlet);
+    }
+
+    /**
+     * Serves {@code servlet} at {@code /*} on a free loopback port, printed as {@code PORT <n>}, until the JVM is
+     * stopped; behind the application's own authentication with {@code -Dfixture.basic-auth=true}.
+     */
+    static void serve(HttpServlet servlet) throws Exception {
         Path base = Files.createTempDirectory("tomcat-");
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
@@ -67,6 +78,17 @@ public final class HttpFixtureServer {
         tomcat.setPort(0); // before the connector is made: it takes the port it is made with
         tomcat.getConnector().setProperty("address", "127.0.0.1");
         Context context = tomcat.addContext("", base.toString());
+        if (Boolean.getBoolean("fixture.basic-auth")) {
+            FilterDef auth = new FilterDef();
+            auth.setFilterName("basic-auth");
+            auth.setFilter(new BasicAuthFilter());
+            auth.setAsyncSupported("true");
+            context.addFilterDef(auth);
+            FilterMap everything = new FilterMap();
+            everything.setFilterName("basic-auth");
+            everything.addURLPattern("/*");
+            context.addFilterMap(everything);
+        }
         Wrapper wrapper = Tomcat.addServlet(context, "mcp", servlet);
         wrapper.setAsyncSupported(true);
         context.addServletMappingDecoded("/*", "mcp");
@@ -81,7 +103,7 @@ public final class HttpFixtureServer {
         tomcat.getServer().await();
     }
 
-    private static McpSchema.ServerCapabilities capabilities() {
+    static McpSchema.ServerCapabilities capabilities() {
         return McpSchema.ServerCapabilities.builder().tools(true).build();
     }
 
@@ -108,14 +130,14 @@ public final class HttpFixtureServer {
         }
     }
 
-    private static List<McpServerFeatures.SyncToolSpecification> sessionTools() {
+    static List<McpServerFeatures.SyncToolSpecification> sessionTools() {
         return TOOLS.stream().map(name -> McpServerFeatures.SyncToolSpecification.builder()
                 .tool((McpSchema.Tool) Sdk.tool(name, name, SCHEMA))
                 .callHandler((exchange, request) -> run(name, request.arguments()))
                 .build()).toList();
     }
 
-    private static List<McpStatelessServerFeatures.SyncToolSpecification> statelessTools() {
+    static List<McpStatelessServerFeatures.SyncToolSpecification> statelessTools() {
         return TOOLS.stream().map(name -> McpStatelessServerFeatures.SyncToolSpecification.builder()
                 .tool((McpSchema.Tool) Sdk.tool(name, name, SCHEMA))
                 .callHandler((context, request) -> run(name, request.arguments()))

@@ -4,19 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static dev.policylayer.it.http.HttpClients.url;
+
 import dev.policylayer.it.fixture.Sdk;
 import dev.policylayer.it.harness.ForkedJvm;
 import dev.policylayer.testsupport.RedisServer;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -179,19 +177,8 @@ class RedisCountersTest {
         return builder.start();
     }
 
-    private static String url(ForkedJvm server) throws Exception {
-        String portLine = server.nextLine(60);
-        assertTrue(portLine.startsWith("PORT "), portLine + "\n" + server.describe());
-        return "http://127.0.0.1:" + portLine.substring("PORT ".length());
-    }
-
     private static McpSyncClient client(String url) {
-        McpJsonMapper mapper = (McpJsonMapper) Sdk.jsonMapper();
-        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(url).jsonMapper(mapper)
-                .endpoint("/mcp").build()).requestTimeout(Duration.ofSeconds(60)).initializationTimeout(Duration.ofSeconds(60))
-                .build();
-        client.initialize();
-        return client;
+        return HttpClients.client(url, "streamable", null);
     }
 
     private static String text(McpSchema.CallToolResult result) {

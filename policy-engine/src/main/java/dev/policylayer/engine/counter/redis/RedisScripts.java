@@ -77,23 +77,28 @@ final class RedisScripts {
             for i = 1, n do
               local a = 2 + (i - 1) * 5
               local alg, window = ARGV[a], tonumber(ARGV[a + 1])
-              redis.call('HINCRBY', KEYS[i], f(tickets[i]), ARGV[a + 3])
-              redis.call('HSETNX', KEYS[i], 'n', ARGV[a + 4])
-              redis.call('HSETNX', KEYS[i], 'w', ARGV[a + 1])
-              redis.call('HSETNX', KEYS[i], 'a', alg)
-              local keep
-              if alg == 's' then
-                local bucket = math.ceil(window / 16)
-                keep = math.floor((now - window) / bucket)
-                redis.call('PEXPIRE', KEYS[i], window + bucket + 1000)
-              else
-                keep = tickets[i]
-                redis.call('PEXPIRE', KEYS[i], (tickets[i] + 1) * window - now + 1000)
-              end
-              if redis.call('HLEN', KEYS[i]) > 20 then
-                for _, field in ipairs(redis.call('HKEYS', KEYS[i])) do
-                  local b = tonumber(field)
-                  if b and b < keep then redis.call('HDEL', KEYS[i], field) end
+              -- A field holds more than this call's amount unless this call made it (a released field that
+              -- reaches zero is deleted): only a new bucket needs the key's metadata, expiry and pruning, which
+              -- keeps a steady stream of calls at one command per limit.
+              if redis.call('HINCRBY', KEYS[i], f(tickets[i]), ARGV[a + 3]) == tonumber(ARGV[a + 3]) then
+                redis.call('HSETNX', KEYS[i], 'n', ARGV[a + 4])
+                redis.call('HSETNX', KEYS[i], 'w', ARGV[a + 1])
+                redis.call('HSETNX', KEYS[i], 'a', alg)
+                local keep
+                if alg == 's' then
+                  -- from the bucket's start: outlives its last use by a window and a second
+                  local bucket = math.ceil(window / 16)
+                  keep = math.floor((now - window) / bucket)
+                  redis.call('PEXPIRE', KEYS[i], window + bucket + 1000)
+                else
+                  keep = tickets[i]
+                  redis.call('PEXPIRE', KEYS[i], (tickets[i] + 1) * window - now + 1000)
+                end
+                if redis.call('HLEN', KEYS[i]) > 20 then
+                  for _, field in ipairs(redis.call('HKEYS', KEYS[i])) do
+                    local b = tonumber(field)
+                    if b and b < keep then redis.call('HDEL', KEYS[i], field) end
+                  end
                 end
               end
               result[#result + 1] = tickets[i]
