@@ -31,6 +31,10 @@ public final class Cli {
                                    start the file's limits from zero (once no process uses it)
               grants check <file>  check a grants file (policylayer.grants) and its grants' policies
               grants hash          the SHA-256 to store for the token given on standard input
+              approvals <store> list | show <id> | approve <id> [--uses N] [--for 1h]
+                                   | deny <id> [--reason TEXT]
+                                   an operator's decision on a call that needs approval; <store> is
+                                   the approval file or redis:// URL (policylayer.approvals)
               help                 this text
 
             Any failure ends in one line and exit code 1 (2 for a wrong command line); --debug shows
@@ -85,6 +89,9 @@ public final class Cli {
             }
             case "grants" -> {
                 return GrantsCommand.run(rest, in, out, err);
+            }
+            case "approvals" -> {
+                return ApprovalsCommand.run(rest, out, err);
             }
             default -> {
                 err.println("unknown command \"" + args[0] + "\"");

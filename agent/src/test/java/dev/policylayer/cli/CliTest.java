@@ -1,8 +1,15 @@
 package dev.policylayer.cli;
 
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.policylayer.engine.approval.ApprovalKey;
+import dev.policylayer.engine.approval.ApprovalSpec;
+import dev.policylayer.engine.approval.ApprovalStore;
+import dev.policylayer.engine.approval.FileApprovalStorage;
+import dev.policylayer.engine.approval.Fingerprint;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +39,46 @@ class CliTest {
 
     private Path policy(String json) throws Exception {
         return Files.writeString(dir.resolve("policy.json"), json);
+    }
+
+    @Test
+    void approvalsCommandsDecideAPendingCallAndRefuseBadInputChangingNothing() throws Exception {
+        Path store = dir.resolve("approvals.json");
+        ApprovalStore server = new ApprovalStore(new FileApprovalStorage(store, false), java.time.Clock.systemUTC());
+        String id = server.decide(new ApprovalKey("ci-runner", "wire", Fingerprint.of(java.util.Map.of("to", "x"))),
+                ApprovalSpec.DEFAULT, java.util.List.of("to")).approval().id();
+        assertEquals(0, run("approvals", store.toString(), "list"));
+        assertTrue(out.toString().contains(id + "  pending  tool \"wire\"  grant \"ci-runner\""), out.toString());
+        assertEquals(0, run("approvals", store.toString(), "show", id));
+        assertTrue(out.toString().contains("arguments  [to]"), out.toString());
+        String before = Files.readString(store);
+
+        assertEquals(2, run("approvals", store.toString(), "approve", id, "--for", "soon"));
+        assertTrue(err.toString().contains("--for takes a duration such as 30m"), err.toString());
+        assertEquals(2, run("approvals", store.toString(), "approve", id, "--uses", "0"));
+        assertEquals(2, run("approvals", store.toString(), "bless", id));
+        assertEquals(2, run("approvals", store.toString(), "approve"));
+        assertEquals(1, run("approvals", store.toString(), "approve", "no-such-id"));
+        assertTrue(err.toString().contains("no approval has the id no-such-id"), err.toString());
+        assertEquals(before, Files.readString(store), "nothing changed");
+
+        Path foreign = Files.writeString(dir.resolve("policy-not-store.json"), POLICY);
+        assertEquals(1, run("approvals", foreign.toString(), "approve", id));
+        assertTrue(err.toString().contains("not an approval store"), err.toString());
+        assertEquals(POLICY, Files.readString(foreign));
+        assertEquals(1, run("approvals", dir.resolve("missing.json").toString(), "list"));
+        assertTrue(err.toString().contains("there is no approval store at"), err.toString());
+        assertFalse(Files.exists(dir.resolve("missing.json")));
+
+        assertEquals(0, run("approvals", store.toString(), "approve", id, "--uses", "2", "--for", "30m"));
+        assertTrue(out.toString().contains("approved: " + id + "  approved") && out.toString().contains("(os user)"),
+                out.toString());
+        assertEquals(1, run("approvals", store.toString(), "deny", id + "x"));
+        assertEquals(0, run("approvals", store.toString(), "deny", id, "--reason", "changed my mind"));
+        assertTrue(out.toString().contains("reason: changed my mind"), out.toString());
+        assertEquals(1, run("approvals", store.toString(), "approve", id));
+        assertTrue(err.toString().contains("already denied"), err.toString());
+        server.close();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.policylayer.engine;
 
+import dev.policylayer.engine.approval.ApprovalStore;
 import dev.policylayer.engine.counter.CounterStore;
 import dev.policylayer.engine.decision.Decision;
 import dev.policylayer.engine.decision.Evaluator;
@@ -44,7 +45,14 @@ public final class PolicyEngine {
      */
     public static PolicyEngine create(LoadedPolicy policy, CounterStore counters, String grant,
                                       boolean uncountedAllows) {
-        return new PolicyEngine(policy, new Evaluator(policy.policy(), counters, grant, uncountedAllows), null);
+        return create(policy, counters, null, grant, uncountedAllows);
+    }
+
+    /** As above, keeping the approvals of {@code require_approval} calls in {@code approvals}. */
+    public static PolicyEngine create(LoadedPolicy policy, CounterStore counters, ApprovalStore approvals,
+                                      String grant, boolean uncountedAllows) {
+        return new PolicyEngine(policy, new Evaluator(policy.policy(), counters, approvals, grant, uncountedAllows),
+                null);
     }
 
     /**

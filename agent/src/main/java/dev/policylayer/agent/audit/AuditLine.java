@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import dev.policylayer.agent.gate.DecisionRecord;
+import dev.policylayer.engine.approval.Approval;
+import dev.policylayer.engine.approval.ApprovalEvent;
+import dev.policylayer.engine.text.Quoted;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -54,6 +57,52 @@ final class AuditLine {
             throw new UncheckedIOException(impossible); // a StringWriter does not fail
         }
         return text.toString();
+    }
+
+    /**
+     * One approval event: {@code "event": "approval"} and what happened ({@code requested}, {@code approved},
+     * {@code denied}, {@code expired}, {@code used}), with the approval id; argument keys, never values.
+     */
+    static String of(ApprovalEvent event) {
+        Approval a = event.approval();
+        StringWriter text = new StringWriter(256);
+        try (JsonGenerator json = JSON.createGenerator(text)) {
+            json.writeStartObject();
+            json.writeStringField("ts", Instant.now().toString());
+            json.writeStringField("event", "approval");
+            json.writeStringField("approval", tag(event));
+            json.writeStringField("approval_id", a.id());
+            json.writeStringField("tool", Quoted.name(a.key().tool()));
+            json.writeStringField("grant", Quoted.name(a.key().grant()));
+            json.writeArrayFieldStart("argument_keys");
+            for (String key : a.argumentKeys()) {
+                json.writeString(key);
+            }
+            json.writeEndArray();
+            json.writeNumberField("uses", a.uses());
+            json.writeNumberField("used", a.used());
+            json.writeStringField("expires_at", a.expiresAt().toString());
+            if (a.decidedBy() != null) {
+                json.writeStringField("by", Quoted.name(a.decidedBy()));
+            }
+            if (a.reason() != null) {
+                json.writeStringField("reason", Quoted.name(a.reason()));
+            }
+            json.writeEndObject();
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible);
+        }
+        return text.toString();
+    }
+
+    /** {@code requested}, {@code approved}, {@code denied}, {@code expired}, {@code used}. */
+    static String tag(ApprovalEvent event) {
+        return switch (event.type()) {
+            case REQUESTED -> "requested";
+            case DECIDED -> event.approval().state() == Approval.State.DENIED ? "denied" : "approved";
+            case EXPIRED -> "expired";
+            case USED -> "used";
+        };
     }
 
     /** The line that says lines were lost because the queue was full. */

@@ -2,6 +2,7 @@ package dev.policylayer.agent.audit;
 
 import dev.policylayer.agent.gate.DecisionListener;
 import dev.policylayer.agent.gate.DecisionRecord;
+import dev.policylayer.engine.approval.ApprovalEvent;
 import dev.policylayer.agent.log.AgentLog;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,7 +25,8 @@ public final class AuditLog implements DecisionListener {
     static final long DRAIN_MILLIS = 2000;
     static final long BATCH_MILLIS = 50;
 
-    private final BlockingQueue<DecisionRecord> queue;
+    /** Decisions ({@link DecisionRecord}) and approval events ({@link ApprovalEvent}), formatted by the writer. */
+    private final BlockingQueue<Object> queue;
     private final AuditSink sink;
     private final LongAdder dropped = new LongAdder();
     private final Thread writer;
@@ -65,6 +67,13 @@ public final class AuditLog implements DecisionListener {
         }
     }
 
+    /** Something happened to an approval: requested, approved, denied, expired, used. */
+    public void approval(ApprovalEvent event) {
+        if (closing || !queue.offer(event)) {
+            dropped.increment();
+        }
+    }
+
     /** Lines lost so far because the queue was full (or the audit could not be written). */
     public long dropped() {
         return dropped.sum();
@@ -75,13 +84,13 @@ public final class AuditLog implements DecisionListener {
      * would cost each call a thread hand-off and a write system call, where a batch costs one of each.
      */
     private void writeLoop() {
-        List<DecisionRecord> batch = new ArrayList<>(QUEUE_SIZE);
+        List<Object> batch = new ArrayList<>(QUEUE_SIZE);
         while (true) {
             boolean last = closing;
             try {
                 while (queue.drainTo(batch, QUEUE_SIZE) > 0) {
-                    for (DecisionRecord decision : batch) {
-                        write(decision);
+                    for (Object entry : batch) {
+                        write(entry);
                     }
                     batch.clear();
                 }
@@ -99,9 +108,10 @@ public final class AuditLog implements DecisionListener {
     }
 
     /** One line; a line that cannot be formatted or written is counted and reported, and the next one goes on. */
-    private void write(DecisionRecord decision) {
+    private void write(Object entry) {
         try {
-            sink.write(AuditLine.of(decision));
+            sink.write(entry instanceof DecisionRecord decision ? AuditLine.of(decision)
+                    : AuditLine.of((ApprovalEvent) entry));
         } catch (IOException | RuntimeException failure) {
             dropped.increment();
             AgentLog.errorOnce("audit-write", "could not write the audit log; lines are being lost", failure);

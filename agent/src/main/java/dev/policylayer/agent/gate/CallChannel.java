@@ -60,6 +60,28 @@ public interface CallChannel {
         return null;
     }
 
+    /**
+     * Whether {@link #later} can answer this call later (needed to hold a call for approval, or to ask its user);
+     * without it a call that needs approval is answered at once.
+     */
+    default boolean canDefer(Object self) {
+        return false;
+    }
+
+    /** Whether the call's user can be asked ({@link #ask}): the client declared it can be (MCP elicitation). */
+    default boolean canAsk(Object self, Object[] arguments) {
+        return false;
+    }
+
+    /** Asks the call's user {@code question}; the stage completes with the answer, or fails. */
+    default CompletionStage<AskAnswer> ask(Object self, Object[] arguments, String question) {
+        throw new UnsupportedOperationException("this library cannot ask its user");
+    }
+
+    /** Keep-alive for a held call: a progress notification, where the request carries a progress token. */
+    default void progress(Object self, Object[] arguments, String message) {
+    }
+
     /** Runs the instrumented method again, for a call decided {@link #later}; the gate lets it through at once. */
     default Object reinvoke(Object self, Object[] arguments) {
         throw new UnsupportedOperationException("this library's calls are not decided later");

@@ -49,6 +49,7 @@ public final class ToolCallDecider implements GateDelegate {
     private final PolicyInForce policies;
     private final boolean monitor;
     private final Callers callers;
+    private final ApprovalDesk approvals;
     private final DecisionListener listener;
 
     /**
@@ -59,10 +60,17 @@ public final class ToolCallDecider implements GateDelegate {
      */
     public ToolCallDecider(Integrations integrations, PolicyInForce policies, boolean monitor, Callers callers,
                            DecisionListener listener) {
+        this(integrations, policies, monitor, callers, new ApprovalDesk(), listener);
+    }
+
+    /** @param approvals asks or holds calls that need approval, by their tools' modes */
+    public ToolCallDecider(Integrations integrations, PolicyInForce policies, boolean monitor, Callers callers,
+                           ApprovalDesk approvals, DecisionListener listener) {
         this.integrations = integrations;
         this.policies = policies;
         this.monitor = monitor;
         this.callers = callers;
+        this.approvals = approvals;
         this.listener = listener;
     }
 
@@ -139,16 +147,35 @@ public final class ToolCallDecider implements GateDelegate {
             CompletionStage<Decision> pending = engine.decideAsync(call);
             CompletableFuture<Decision> future = pending.toCompletableFuture();
             if (!future.isDone()) {
-                Object later = channel.later(self, arguments, future.thenApply(decision ->
+                Object later = channel.later(self, arguments, future.thenCompose(decision -> approved(decision,
+                        engine, call, channel, self, arguments, request, start)).thenApply(decision ->
                         laterOf(decision, engine, channel, self, request, start, caller.label())));
                 if (later != null) {
                     return Replacement.returning(later);
                 }
             }
             // the store's timeout bounds this
-            return answer(future.join(), engine, channel, self, request, start, caller.label());
+            return answer(future.join(), engine, call, channel, self, arguments, request, start);
         }
-        return answer(engine.decide(call), engine, channel, self, request, start, caller.label());
+        return answer(engine.decide(call), engine, call, channel, self, arguments, request, start);
+    }
+
+    /**
+     * A decision that needs approval, once asked or held (recording the pending decision first); any other
+     * decision, or one to answer at once (async), as it is.
+     */
+    private CompletionStage<Decision> approved(Decision decision, PolicyEngine engine, ToolCall call,
+                                               CallChannel channel, Object self, Object[] arguments,
+                                               ToolRequest request, long start) {
+        if (decision.verdict() != Verdict.APPROVAL_REQUIRED || monitor) {
+            return CompletableFuture.completedFuture(decision);
+        }
+        CompletionStage<Decision> waited = approvals.resolve(decision, engine, call, channel, self, arguments);
+        if (waited == null) {
+            return CompletableFuture.completedFuture(decision);
+        }
+        recordDecision(decision, engine, channel, request, start, call.grant());
+        return waited;
     }
 
     /** The agent is still loading its policy: decide once it is in force, or deny when it takes too long. */
@@ -222,8 +249,20 @@ public final class ToolCallDecider implements GateDelegate {
         return new Later(prefix(decision) + decision.message(), null);
     }
 
-    private Object answer(Decision decision, PolicyEngine engine, CallChannel channel, Object self,
-                          ToolRequest request, long start, String grant) {
+    private Object answer(Decision decision, PolicyEngine engine, ToolCall call, CallChannel channel, Object self,
+                          Object[] arguments, ToolRequest request, long start) {
+        String grant = call.grant();
+        if (decision.verdict() == Verdict.APPROVAL_REQUIRED && !monitor) {
+            CompletionStage<Decision> waited = approvals.resolve(decision, engine, call, channel, self, arguments);
+            if (waited != null) {
+                Object later = channel.later(self, arguments, waited.thenApply(resolved -> laterOf(resolved, engine,
+                        channel, self, request, start, grant)));
+                if (later != null) {
+                    recordDecision(decision, engine, channel, request, start, grant);
+                    return Replacement.returning(later);
+                }
+            }
+        }
         recordDecision(decision, engine, channel, request, start, grant);
         if (decision.allowed()) {
             return pass(channel, self, decision.reservation());

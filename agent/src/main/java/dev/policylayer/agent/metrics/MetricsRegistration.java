@@ -4,7 +4,7 @@ import dev.policylayer.agent.log.AgentLog;
 import java.lang.management.ManagementFactory;
 import javax.management.ObjectName;
 
-/** Publishes the metrics as {@code dev.policylayer:type=Agent}. */
+/** Publishes the metrics as {@code dev.policylayer:type=Agent}, and the agent's other MBeans. */
 public final class MetricsRegistration {
     public static final String NAME = "dev.policylayer:type=Agent";
 
@@ -20,6 +20,11 @@ public final class MetricsRegistration {
 
     /** Registers on a daemon thread, at once when the JVM runs a JMX agent, else after {@link #DELAY_MILLIS}. */
     public static void registerInBackground(AgentMetrics metrics) {
+        registerInBackground(java.util.Map.of(NAME, metrics));
+    }
+
+    /** Registers each bean under its name (the metrics, the approvals' operations), as above. */
+    public static void registerInBackground(java.util.Map<String, Object> beans) {
         boolean jmxAgent = System.getProperty("com.sun.management.jmxremote") != null
                 || System.getProperty("com.sun.management.jmxremote.port") != null;
         Thread thread = new Thread(() -> {
@@ -27,12 +32,17 @@ public final class MetricsRegistration {
                 if (!jmxAgent) {
                     Thread.sleep(DELAY_MILLIS);
                 }
-                ManagementFactory.getPlatformMBeanServer().registerMBean(metrics, new ObjectName(NAME));
             } catch (InterruptedException stopped) {
                 Thread.currentThread().interrupt();
-            } catch (Exception | LinkageError failure) {
-                AgentLog.warn("could not publish the agent's metrics as " + NAME + ": " + failure);
+                return;
             }
+            beans.forEach((name, bean) -> {
+                try {
+                    ManagementFactory.getPlatformMBeanServer().registerMBean(bean, new ObjectName(name));
+                } catch (Exception | LinkageError failure) {
+                    AgentLog.warn("could not publish " + name + " on JMX: " + failure);
+                }
+            });
         }, "policylayer-jmx");
         thread.setDaemon(true);
         thread.start();

@@ -1,9 +1,13 @@
 package dev.policylayer.agent.startup;
 
+import dev.policylayer.agent.approval.ApprovalEvents;
+import dev.policylayer.agent.approval.ApprovalOperations;
+import dev.policylayer.agent.approval.Webhook;
 import dev.policylayer.agent.audit.AuditLog;
 import dev.policylayer.agent.caller.Callers;
 import dev.policylayer.agent.caller.GrantPolicies;
 import dev.policylayer.agent.caller.RequestsInFlight;
+import dev.policylayer.agent.gate.ApprovalDesk;
 import dev.policylayer.agent.gate.DecisionListener;
 import dev.policylayer.agent.gate.DecisionListeners;
 import dev.policylayer.agent.gate.PolicyInForce;
@@ -16,6 +20,7 @@ import dev.policylayer.agent.metrics.AgentMetrics;
 import dev.policylayer.agent.metrics.FlightRecorderEvents;
 import dev.policylayer.agent.metrics.MetricsRegistration;
 import dev.policylayer.engine.PolicyEngine;
+import dev.policylayer.engine.approval.ApprovalStore;
 import dev.policylayer.engine.grants.Grants;
 import dev.policylayer.engine.load.GrantsLoader;
 import dev.policylayer.engine.load.LoadedPolicy;
@@ -26,6 +31,7 @@ import dev.policylayer.engine.reload.Followed;
 import dev.policylayer.engine.reload.LiveFile;
 import dev.policylayer.engine.reload.LivePolicy;
 import dev.policylayer.engine.settings.AgentOptions;
+import dev.policylayer.engine.settings.ApprovalTarget;
 import dev.policylayer.engine.settings.CallerIdentity;
 import dev.policylayer.engine.settings.Settings;
 import dev.policylayer.engine.settings.SettingsSources;
@@ -79,10 +85,17 @@ public final class AgentStartup {
             Callers callers = new Callers(identity, options.grant(), failOpen, new RequestsInFlight());
             metrics.identity(identity.problem() == null ? identity.describe() : "(unusable: " + identity.problem()
                     + ")");
+            AuditLog audit = audit(options, metrics);
+            ApprovalDesk desk = new ApprovalDesk();
             GateInstaller.install(new ToolCallDecider(integrations, policies, options.mode()
-                    == AgentOptions.Mode.MONITOR, callers, listeners(options, metrics)));
-            MetricsRegistration.registerInBackground(metrics);
-            Starter starter = new Starter(settings, options, integrations, metrics, policies, callers);
+                    == AgentOptions.Mode.MONITOR, callers, desk, listeners(metrics, audit)));
+            ApprovalOperations operations = new ApprovalOperations();
+            Map<String, Object> beans = new java.util.LinkedHashMap<>();
+            beans.put(MetricsRegistration.NAME, metrics);
+            beans.put(ApprovalOperations.NAME, operations);
+            MetricsRegistration.registerInBackground(beans);
+            Starter starter = new Starter(settings, options, integrations, metrics, policies, callers,
+                    new Approvals(desk, operations, audit));
             if (lateAttach) {
                 starter.run();
                 instrumenter.installNow(instrumentation);
@@ -119,22 +132,45 @@ public final class AgentStartup {
         }
     }
 
-    private static DecisionListener listeners(AgentOptions options, AgentMetrics metrics) {
+    private static DecisionListener listeners(AgentMetrics metrics, AuditLog audit) {
         List<DecisionListener> listeners = new ArrayList<>();
         listeners.add(metrics);
         listeners.add(FlightRecorderEvents.listener());
-        options.audit().ifPresent(target -> {
-            try {
-                AuditLog audit = AuditLog.start(target, options.auditMaxBytes());
-                metrics.auditDroppedFrom(audit::dropped);
-                listeners.add(audit);
-                AgentLog.info("decision audit to " + target);
-            } catch (IOException | RuntimeException unwritable) {
-                AgentLog.error("the decision audit cannot be written to " + target + " (" + unwritable.getMessage()
-                        + "); calls are still enforced, but not audited");
-            }
-        });
+        if (audit != null) {
+            listeners.add(audit);
+        }
         return DecisionListeners.of(listeners);
+    }
+
+    /** The audit log the settings ask for, or null (none, or one that cannot be written: said once). */
+    private static AuditLog audit(AgentOptions options, AgentMetrics metrics) {
+        if (options.audit().isEmpty()) {
+            return null;
+        }
+        String target = options.audit().get();
+        try {
+            AuditLog audit = AuditLog.start(target, options.auditMaxBytes());
+            metrics.auditDroppedFrom(audit::dropped);
+            AgentLog.info("decision audit to " + target);
+            return audit;
+        } catch (IOException | RuntimeException unwritable) {
+            AgentLog.error("the decision audit cannot be written to " + target + " (" + unwritable.getMessage()
+                    + "); calls are still enforced, but not audited");
+            return null;
+        }
+    }
+
+    /** What approvals need once the store is open: the desk that asks and holds, the MBean, the audit. */
+    private record Approvals(ApprovalDesk desk, ApprovalOperations operations, AuditLog audit) {
+
+        ApprovalStore open(ApprovalTarget target) {
+            ApprovalStore store = ApprovalStores.open(target);
+            store.listen(new ApprovalEvents(audit, target.webhook() == null ? null : new Webhook(target.webhook()),
+                    target.operatorArgument()));
+            desk.started(store);
+            operations.started(store);
+            return store;
+        }
     }
 
     private static void daemon(String name, Runnable task) {
@@ -153,8 +189,11 @@ public final class AgentStartup {
         private final PolicyInForce policies;
         private final Callers callers;
 
+        private final Approvals approvals;
+
         Starter(Settings settings, AgentOptions options, Integrations integrations, AgentMetrics metrics,
-                PolicyInForce policies, Callers callers) {
+                PolicyInForce policies, Callers callers, Approvals approvals) {
+            this.approvals = approvals;
             this.settings = settings;
             this.options = options;
             this.integrations = integrations;
@@ -167,8 +206,9 @@ public final class AgentStartup {
         public void run() {
             try {
                 LazyCounters counters = new LazyCounters(options);
+                ApprovalStore approvalStore = approvals.open(options.approvals());
                 Function<LoadedPolicy, PolicyEngine> factory = policy -> PolicyEngine.create(policy,
-                        policy.hasLimits() ? counters.get() : null, options.grant(),
+                        policy.hasLimits() ? counters.get() : null, approvalStore, options.grant(),
                         options.fail() == AgentOptions.FailMode.OPEN);
                 Optional<Path> file = PolicyLoader.policyFile(settings);
                 boolean follow = file.isPresent() && options.reload();

@@ -1,5 +1,6 @@
 package dev.policylayer.engine.decision;
 
+import dev.policylayer.engine.approval.ApprovalSpec;
 import java.util.Objects;
 
 /**
@@ -16,12 +17,15 @@ import java.util.Objects;
  * @param message     the human sentence the model reads after {@code [POLICY DENIED] }; names the tool and
  *                    the rule; for limits says when the window frees up. Never contains an argument value.
  * @param reservation quota held by an allowed call; {@link Reservation#NONE} otherwise
- * @param approvalId  set only for {@link Verdict#APPROVAL_REQUIRED}
+ * @param approvalId  the approval concerned: pending or denied for {@link Verdict#APPROVAL_REQUIRED} and
+ *                    approval denials, the one whose use an allowed call took; else null
  * @param uncounted   for an allowed call that a limit could not count ({@code policylayer.fail=open}): why;
+ *                    null otherwise
+ * @param approval    for {@link Verdict#APPROVAL_REQUIRED}: how the approval is to be got (ask, hold, async);
  *                    null otherwise
  */
 public record Decision(Verdict verdict, RuleKind kind, String tool, String rule, String message,
-                       Reservation reservation, String approvalId, String uncounted) {
+                       Reservation reservation, String approvalId, String uncounted, ApprovalSpec approval) {
     public static final String HIDDEN_RULE = "(hidden)";
     public static final String DEFAULT_DENY_RULE = "(default deny)";
     public static final String DEFAULT_ALLOW_RULE = "(default allow)";
@@ -34,6 +38,16 @@ public record Decision(Verdict verdict, RuleKind kind, String tool, String rule,
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(message, "message");
         reservation = reservation == null ? Reservation.NONE : reservation;
+    }
+
+    public Decision(Verdict verdict, RuleKind kind, String tool, String rule, String message, Reservation reservation,
+                    String approvalId, String uncounted) {
+        this(verdict, kind, tool, rule, message, reservation, approvalId, uncounted, null);
+    }
+
+    /** The same decision, naming the approval it used (or that was given back, for a call refused after it). */
+    public Decision usingApproval(String id) {
+        return new Decision(verdict, kind, tool, rule, message, reservation, id, uncounted, approval);
     }
 
     public boolean allowed() {

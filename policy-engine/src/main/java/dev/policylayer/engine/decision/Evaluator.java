@@ -1,5 +1,12 @@
 package dev.policylayer.engine.decision;
 
+import dev.policylayer.engine.approval.Approval;
+import dev.policylayer.engine.approval.ApprovalKey;
+import dev.policylayer.engine.approval.ApprovalSpec;
+import dev.policylayer.engine.approval.ApprovalStore;
+import dev.policylayer.engine.approval.ApprovalStoreException;
+import dev.policylayer.engine.approval.Fingerprint;
+import dev.policylayer.engine.approval.Outcome;
 import dev.policylayer.engine.counter.Admission;
 import dev.policylayer.engine.counter.CounterStore;
 import dev.policylayer.engine.counter.CounterUnits;
@@ -35,7 +42,10 @@ public final class Evaluator {
 
     private final Policy policy;
     private final CounterStore counters;
+    private final ApprovalStore approvals;
+    private final String defaultGrant;
     private final boolean uncountedAllows;
+    private final boolean needsApproval;
     private final Map<Limit, CounterKeys> keys = new IdentityHashMap<>();
     private final ConcurrentHashMap<String, ToolPlan> plans = new ConcurrentHashMap<>();
 
@@ -49,9 +59,21 @@ public final class Evaluator {
      *                        through ({@code policylayer.fail=open}) instead of denying it (the default)
      */
     public Evaluator(Policy policy, CounterStore counters, String grant, boolean uncountedAllows) {
+        this(policy, counters, null, grant, uncountedAllows);
+    }
+
+    /**
+     * @param approvals where approvals of {@code require_approval} calls are kept; null for none (such calls then
+     *                  get a fresh id every time, which nothing can approve: tools that only explain a policy)
+     */
+    public Evaluator(Policy policy, CounterStore counters, ApprovalStore approvals, String grant,
+                     boolean uncountedAllows) {
         this.policy = policy;
         this.counters = counters;
+        this.approvals = approvals;
+        this.defaultGrant = grant;
         this.uncountedAllows = uncountedAllows;
+        this.needsApproval = policy.toolRules().stream().anyMatch(r -> r.action() == Action.REQUIRE_APPROVAL);
         List<Limit> all = new ArrayList<>(policy.allToolsLimits());
         policy.patternLimits().forEach(p -> all.add(p.limit()));
         policy.toolRules().forEach(rule -> all.addAll(rule.limits()));
@@ -66,7 +88,7 @@ public final class Evaluator {
 
     /** Whether limits are counted in a store that may wait on I/O: prefer {@link #decideAsync}. */
     public boolean countsRemotely() {
-        return counters != null && counters.remote();
+        return counters != null && counters.remote() || needsApproval && approvals != null && approvals.remote();
     }
 
     /** Decides at once; a remote store is waited for (up to its own timeout). */
@@ -81,6 +103,9 @@ public final class Evaluator {
 
     /** Decides without blocking on the counter store: the stage completes when the store has answered. */
     public CompletionStage<Decision> decideAsync(ToolCall call) {
+        if (needsApproval && approvals != null && approvals.remote() && needsApproval(call.tool())) {
+            return CompletableFuture.supplyAsync(() -> decide(call), ApprovalStore.executor());
+        }
         Object step = rules(call);
         if (step instanceof Decision decided) {
             return CompletableFuture.completedFuture(decided);
@@ -129,16 +154,99 @@ public final class Evaluator {
         }
         for (ToolRule rule : plan.rules) {
             if (rule.action() == Action.REQUIRE_APPROVAL) {
-                String id = UUID.randomUUID().toString();
-                return new Decision(Verdict.APPROVAL_REQUIRED, RuleKind.APPROVAL, tool, rule.pointer() + "/action",
-                        "tool \"" + Quoted.name(tool) + "\" requires human approval (rule " + rule.pointer()
-                                + "/action); approval id " + id, Reservation.NONE, id, null);
+                return approval(call, rule, plan);
             }
         }
         if (plan.limits.length == 0) {
             return plan.allowed;
         }
         return batch(call, plan);
+    }
+
+    private boolean needsApproval(String tool) {
+        if (policy.isHidden(tool)) {
+            return false;
+        }
+        for (ToolRule rule : plan(tool).rules) {
+            if (rule.action() == Action.REQUIRE_APPROVAL) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The approval step: a call with a usable approval of its exact arguments takes one use and goes on to its
+     * limits (the use is given back if they refuse it); otherwise it is pending, or denied by an operator. A store
+     * that cannot be read denies (fail closed).
+     */
+    private Object approval(ToolCall call, ToolRule rule, ToolPlan plan) {
+        String tool = call.tool();
+        String pointer = rule.pointer() + "/action";
+        ApprovalSpec spec = rule.approval() == null ? ApprovalSpec.DEFAULT : rule.approval();
+        if (approvals == null) {
+            String id = UUID.randomUUID().toString();
+            return new Decision(Verdict.APPROVAL_REQUIRED, RuleKind.APPROVAL, tool, pointer, "tool \""
+                    + Quoted.name(tool) + "\" requires human approval (rule " + pointer + "); approval " + id,
+                    Reservation.NONE, id, null, spec);
+        }
+        ApprovalKey key = new ApprovalKey(call.grant() == null ? defaultGrant : call.grant(), tool,
+                Fingerprint.of(call.arguments()));
+        Outcome outcome;
+        try {
+            outcome = approvals.decide(key, spec, argumentKeys(call.arguments()));
+        } catch (ApprovalStoreException unusable) {
+            return denial(Verdict.DENY, RuleKind.APPROVAL, tool, pointer, "its approval cannot be checked: "
+                    + unusable.getMessage(), rule.onDeny());
+        }
+        Approval approval = outcome.approval();
+        switch (outcome.kind()) {
+            case DENIED -> {
+                return denial(Verdict.DENY, RuleKind.APPROVAL, tool, pointer, "approval " + approval.id()
+                        + " was denied by " + Quoted.name(approval.decidedBy()) + (approval.reason() == null ? ""
+                        : ": " + Quoted.name(approval.reason())), rule.onDeny()).usingApproval(approval.id());
+            }
+            case PENDING -> {
+                return new Decision(Verdict.APPROVAL_REQUIRED, RuleKind.APPROVAL, tool, pointer, "tool \""
+                        + Quoted.name(tool) + "\" requires human approval (rule " + pointer + "): approval "
+                        + approval.id() + " is pending; call again once approved", Reservation.NONE, approval.id(),
+                        null, spec);
+            }
+            default -> {
+                Object next = plan.limits.length == 0 ? plan.allowed : batch(call, plan);
+                if (next instanceof Counting counting) {
+                    counting.approvalUsed = approval.id();
+                    return counting;
+                }
+                return settleApproval((Decision) next, approval.id());
+            }
+        }
+    }
+
+    /** An allowed call names the approval it used; a refused one gives the use back. */
+    private Decision settleApproval(Decision decision, String id) {
+        if (!decision.allowed()) {
+            try {
+                approvals.giveBack(id);
+            } catch (ApprovalStoreException lost) {
+                // the use stays spent: the safe side
+            }
+        }
+        return decision.usingApproval(id);
+    }
+
+    /** The call's top-level argument names, bounded, for the operator (never a value). */
+    private static List<String> argumentKeys(Map<String, ?> arguments) {
+        List<String> keys = new ArrayList<>();
+        for (String key : arguments.keySet()) {
+            if (keys.size() == 50) {
+                keys.add("(" + (arguments.size() - 50) + " more)");
+                break;
+            }
+            keys.add(Quoted.name(key));
+        }
+        java.util.Collections.sort(keys);
+        return keys;
     }
 
     /** The call's limits as one batch, or the denial of the first limit that cannot even be asked for. */
@@ -177,6 +285,8 @@ public final class Evaluator {
         final ToolPlan plan;
         final HeldReservation batch;
         final String uncounted;
+        /** The approval whose use this call took, or null. */
+        String approvalUsed;
 
         Counting(ToolCall call, ToolPlan plan, HeldReservation batch, String uncounted) {
             this.call = call;
@@ -186,6 +296,11 @@ public final class Evaluator {
         }
 
         Decision finish(Admission admission) {
+            Decision decision = count(admission);
+            return approvalUsed == null ? decision : settleApproval(decision, approvalUsed);
+        }
+
+        private Decision count(Admission admission) {
             Counting counting = this;
             while (true) {
                 switch (admission.outcome()) {

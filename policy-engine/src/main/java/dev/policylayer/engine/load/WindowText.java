@@ -62,10 +62,11 @@ public final class WindowText {
         }
     }
 
-    private static final Pattern TIMEOUT = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)?");
+    private static final Pattern TIMEOUT = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)?");
 
     /**
-     * A setting's duration: {@code 500ms}, {@code 3s}, {@code 2m}, {@code 1h}, or a bare number of milliseconds;
+     * A setting's duration: {@code 500ms}, {@code 3s}, {@code 2m}, {@code 1h}, {@code 7d}, or a bare number of
+     * milliseconds;
      * null when the text is none of these.
      */
     public static java.time.Duration duration(String text) {
@@ -79,7 +80,8 @@ public final class WindowText {
             case "ms" -> java.time.Duration.ofMillis(amount);
             case "s" -> java.time.Duration.ofSeconds(amount);
             case "m" -> java.time.Duration.ofMinutes(amount);
-            default -> java.time.Duration.ofHours(amount);
+            case "h" -> java.time.Duration.ofHours(amount);
+            default -> java.time.Duration.ofDays(amount);
         };
     }
 

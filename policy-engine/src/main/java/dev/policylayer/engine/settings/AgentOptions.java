@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 public record AgentOptions(Mode mode, FailMode fail, String grant, CounterTarget counters, int counterKeys,
                            Optional<String> audit, long auditMaxBytes, boolean reload, CallerIdentity identity,
-                           List<String> problems) {
+                           ApprovalTarget approvals, List<String> problems) {
 
     public static final String DEFAULT_GRANT = "default";
     public static final int DEFAULT_COUNTER_KEYS = 100_000;
@@ -101,7 +101,9 @@ public record AgentOptions(Mode mode, FailMode fail, String grant, CounterTarget
         if (identity.problem() != null) {
             problems.add(identity.problem() + "; every server-side tool call is denied until this is fixed");
         }
-        return new AgentOptions(mode, fail, grant, counters, keys, audit, auditMaxBytes, reload, identity, problems);
+        ApprovalTarget approvals = ApprovalTarget.from(settings, counters, environment, problems);
+        return new AgentOptions(mode, fail, grant, counters, keys, audit, auditMaxBytes, reload, identity, approvals,
+                problems);
     }
 
     private static CounterTarget counters(Settings settings, java.util.function.Function<String, String> environment,

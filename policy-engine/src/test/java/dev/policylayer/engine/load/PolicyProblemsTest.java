@@ -43,6 +43,19 @@ class PolicyProblemsTest {
     }
 
     @Test
+    void theApprovalExtensionIsValidatedWithLocatedErrors() throws Exception {
+        PolicyProblem notApproval = only(problemsOf("a.json", doc("\"t\": {\"approval\": {\"mode\": \"ask\"}}")));
+        assertEquals("/tools/t/approval", notApproval.pointer());
+        assertTrue(notApproval.message().contains("action is not require_approval"), notApproval.message());
+        List<PolicyProblem> bad = problemsOf("b.json", doc("\"t\": {\"action\": \"require_approval\", \"approval\":"
+                + " {\"mode\": [\"ask\", \"later\"], \"uses\": 0, \"valid_for\": \"soon\", \"colour\": 1}}"));
+        List<String> pointers = bad.stream().map(PolicyProblem::pointer).toList();
+        assertTrue(pointers.containsAll(List.of("/tools/t/approval/mode/1", "/tools/t/approval/uses",
+                "/tools/t/approval/valid_for", "/tools/t/approval/colour")), bad.toString());
+        assertTrue(bad.stream().anyMatch(p -> p.message().contains("one of ask, hold, async")), bad.toString());
+    }
+
+    @Test
     void invalidJsonSaysWhereInTheFile() throws Exception {
         PolicyProblem p = only(problemsOf("p.json", "{\n  \"version\": \"1\",\n  \"default\": deny\n}"));
         assertTrue(p.source().endsWith("p.json"));

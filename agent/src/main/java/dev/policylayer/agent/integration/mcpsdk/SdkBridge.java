@@ -132,6 +132,12 @@ public final class SdkBridge {
         invoke(reactor().subscribe, mono, ignore, onError);
     }
 
+    /** The value {@code mono} emits (null when it completes empty), as a stage; subscribes to it. */
+    @SuppressWarnings("unchecked")
+    public CompletionStage<Object> toStage(Object mono) {
+        return (CompletionStage<Object>) invoke(reactor().toFuture, mono);
+    }
+
     /** The {@code Mono<ListToolsResult>} with the tools {@code visible} refuses removed. */
     public Object filterTools(Object mono, Predicate<String> visible) {
         Function<Object, Object> filter = result -> filtered(result, visible);
@@ -215,8 +221,10 @@ public final class SdkBridge {
         final Method subscribeOn;
         final Method boundedElastic;
         final Method subscribe;
+        final Method toFuture;
 
         Reactor(Class<?> mono) {
+            toFuture = method(mono, "toFuture");
             subscribe = method(mono, "subscribe", Consumer.class, Consumer.class);
             just = method(mono, "just", Object.class);
             error = method(mono, "error", Throwable.class);

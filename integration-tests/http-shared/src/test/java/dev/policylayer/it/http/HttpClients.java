@@ -20,6 +20,8 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** Real SDK clients of a fixture server over HTTP, each with the credentials its requests carry. */
 final class HttpClients {
@@ -59,6 +61,35 @@ final class HttpClients {
                 .requestBuilder(builder).build();
         McpSyncClient client = McpClient.sync(clientTransport).requestTimeout(Duration.ofSeconds(60))
                 .initializationTimeout(Duration.ofSeconds(60)).build();
+        client.initialize();
+        return client;
+    }
+
+    /**
+     * A client over streamable HTTP that declares the elicitation capability: {@code answer} is what its user says
+     * to each question's text; progress notifications go to {@code progress}.
+     */
+    static McpSyncClient asking(String url, Function<String, McpSchema.ElicitResult> answer,
+                                Consumer<McpSchema.ProgressNotification> progress) {
+        McpJsonMapper mapper = (McpJsonMapper) Sdk.jsonMapper();
+        McpClientTransport clientTransport = HttpClientStreamableHttpTransport.builder(url).jsonMapper(mapper)
+                .endpoint("/mcp").build();
+        McpSyncClient client = McpClient.sync(clientTransport).requestTimeout(Duration.ofSeconds(90))
+                .initializationTimeout(Duration.ofSeconds(60))
+                .capabilities(McpSchema.ClientCapabilities.builder().elicitation().build())
+                .elicitation(request -> answer.apply(request.message()))
+                .progressConsumer(progress).build();
+        client.initialize();
+        return client;
+    }
+
+    /** A plain client over streamable HTTP whose calls may wait long (a call held for approval). */
+    static McpSyncClient patient(String url, Consumer<McpSchema.ProgressNotification> progress) {
+        McpJsonMapper mapper = (McpJsonMapper) Sdk.jsonMapper();
+        McpClientTransport clientTransport = HttpClientStreamableHttpTransport.builder(url).jsonMapper(mapper)
+                .endpoint("/mcp").build();
+        McpSyncClient client = McpClient.sync(clientTransport).requestTimeout(Duration.ofSeconds(90))
+                .initializationTimeout(Duration.ofSeconds(60)).progressConsumer(progress).build();
         client.initialize();
         return client;
     }

@@ -25,14 +25,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
-import redis.clients.jedis.exceptions.JedisAccessControlException;
-import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
@@ -65,22 +59,7 @@ public final class RedisCounterStore implements CounterStore {
         this.prefix = prefix;
         this.timeoutMillis = Math.max(1, timeout.toMillis());
         this.testClock = testClock;
-        int millis = (int) Math.min(Integer.MAX_VALUE, timeoutMillis);
-        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(millis).socketTimeoutMillis(millis).database(location.database())
-                .clientName("policylayer").ssl(location.tls());
-        if (location.user() != null) {
-            client.user(location.user());
-        }
-        if (location.password() != null) {
-            client.password(location.password());
-        }
-        GenericObjectPoolConfig<Jedis> connections = new GenericObjectPoolConfig<>();
-        connections.setMaxTotal(THREADS);
-        connections.setMaxIdle(THREADS);
-        connections.setMaxWait(Duration.ofMillis(millis));
-        connections.setJmxEnabled(false);
-        this.pool = new JedisPool(connections, new HostAndPort(location.host(), location.port()), client.build());
+        this.pool = RedisConnections.pool(location, timeoutMillis, THREADS);
         this.workers = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUED), task -> {
                     Thread thread = new Thread(task, "policylayer-redis");
@@ -297,21 +276,6 @@ public final class RedisCounterStore implements CounterStore {
 
     /** What went wrong, in words, never quoting a credential. */
     static String why(Throwable failure) {
-        String message = failure.getMessage() == null ? "" : failure.getMessage();
-        if (failure instanceof TimeoutException) {
-            return "did not answer within its timeout (policylayer.counters.redis.timeout)";
-        }
-        if (failure instanceof JedisAccessControlException || message.startsWith("WRONGPASS")
-                || message.startsWith("NOAUTH") || message.startsWith("NOPERM")) {
-            return "refused the credentials or the command (" + message.split(" ", 2)[0] + "); check the user and"
-                    + " password of policylayer.counters";
-        }
-        if (failure instanceof JedisConnectionException) {
-            return "cannot be reached (" + message + ")";
-        }
-        if (failure instanceof JedisDataException && message.startsWith("OOM")) {
-            return "is out of memory (OOM: its maxmemory is reached)";
-        }
-        return "failed (" + (message.isEmpty() ? failure.getClass().getSimpleName() : message) + ")";
+        return RedisConnections.why(failure);
     }
 }

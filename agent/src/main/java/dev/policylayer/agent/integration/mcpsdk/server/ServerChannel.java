@@ -1,5 +1,6 @@
 package dev.policylayer.agent.integration.mcpsdk.server;
 
+import dev.policylayer.agent.gate.AskAnswer;
 import dev.policylayer.agent.gate.CallChannel;
 import dev.policylayer.agent.gate.Later;
 import dev.policylayer.agent.gate.Reinvocation;
@@ -89,6 +90,29 @@ final class ServerChannel implements CallChannel {
             return Reinvocation.run(later.settlement(), () -> reinvoke(server, arguments));
         };
         return inFlight(server, sdk, sdk.fromStage(outcome, next));
+    }
+
+    @Override
+    public boolean canDefer(Object server) {
+        return HANDLERS.get(server.getClass()) != null;
+    }
+
+    /** The exchange is the handler's first argument; the stateless server's context cannot ask. */
+    @Override
+    public boolean canAsk(Object server, Object[] arguments) {
+        return arguments != null && arguments.length > 1 && ClientQuestions.canAsk(arguments[0]);
+    }
+
+    @Override
+    public CompletionStage<AskAnswer> ask(Object server, Object[] arguments, String question) {
+        return ClientQuestions.ask(SdkBridges.of(server), arguments[0], question);
+    }
+
+    @Override
+    public void progress(Object server, Object[] arguments, String message) {
+        if (arguments != null && arguments.length > 1) {
+            ClientQuestions.progress(SdkBridges.of(server), arguments[0], arguments[arguments.length - 1], message);
+        }
     }
 
     @Override
