@@ -35,6 +35,10 @@ public final class Cli {
                                    | deny <id> [--reason TEXT]
                                    an operator's decision on a call that needs approval; <store> is
                                    the approval file or redis:// URL (policylayer.approvals)
+              attach <pid> [--policy FILE] [--set key=value]...
+                                   load the agent into a running JVM of this user, and say what it
+                                   enforces there (exit 1 if it cannot, or already runs there)
+              jvms                 this user's JVMs, their MCP libraries, and whether the agent runs
               help                 this text
 
             Any failure ends in one line and exit code 1 (2 for a wrong command line); --debug shows
@@ -92,6 +96,12 @@ public final class Cli {
             }
             case "approvals" -> {
                 return ApprovalsCommand.run(rest, out, err);
+            }
+            case "attach" -> {
+                return AttachCommand.run(rest, out, err);
+            }
+            case "jvms" -> {
+                return JvmsCommand.run(rest, out, err);
             }
             default -> {
                 err.println("unknown command \"" + args[0] + "\"");

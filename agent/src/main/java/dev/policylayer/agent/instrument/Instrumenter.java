@@ -7,6 +7,7 @@ import dev.policylayer.agent.integration.ChokePoint;
 import dev.policylayer.agent.integration.Integration;
 import dev.policylayer.agent.integration.Integrations;
 import dev.policylayer.agent.log.AgentLog;
+import dev.policylayer.agent.status.AgentStatus;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -128,6 +129,7 @@ public final class Instrumenter {
                 AgentLog.info("instrumented " + what + " " + point.callName() + (lists > 0 ? " and "
                         + point.listName() : "") + " in " + where);
                 instrumented.add(target.integration().id() + " " + where);
+                AgentStatus.chokePoints(instrumented);
                 target.integration().instrumented(type.getName(), loader);
             } else if (!delegatesToChokePoints(type)) {
                 AgentLog.warn(what + " class " + where + " has no " + point.callName() + " choke point: tool calls"

@@ -19,6 +19,7 @@ import dev.policylayer.agent.log.AgentLog;
 import dev.policylayer.agent.metrics.AgentMetrics;
 import dev.policylayer.agent.metrics.FlightRecorderEvents;
 import dev.policylayer.agent.metrics.MetricsRegistration;
+import dev.policylayer.agent.status.AgentStatus;
 import dev.policylayer.engine.PolicyEngine;
 import dev.policylayer.engine.approval.ApprovalStore;
 import dev.policylayer.engine.grants.Grants;
@@ -75,6 +76,7 @@ public final class AgentStartup {
                 AgentLog.warn("the agent is already running in this JVM; this start is ignored");
                 return;
             }
+            AgentStatus.running();
             boolean failOpen = options.fail() == AgentOptions.FailMode.OPEN;
             CallerIdentity identity = options.identity();
             Integrations integrations = Integrations.standard(identity.fromRequest());
@@ -230,8 +232,10 @@ public final class AgentStartup {
                     PolicyWatch.start(() -> followed(live, grants));
                 }
                 policies.started(live);
+                AgentStatus.policy(live.current());
             } catch (Throwable failure) {
                 policies.startFailed(String.valueOf(failure));
+                AgentStatus.policyFailed(String.valueOf(failure));
                 AgentLog.error("the agent could not load its policy (" + failure + "): every tool call is "
                         + (options.fail() == AgentOptions.FailMode.OPEN ? "ALLOWED (policylayer.fail=open)"
                         : "DENIED (policylayer.fail=closed)"));

@@ -3,6 +3,7 @@ package dev.policylayer.agent.startup;
 import dev.policylayer.agent.integration.Integration;
 import dev.policylayer.agent.integration.Integrations;
 import dev.policylayer.agent.log.AgentLog;
+import dev.policylayer.agent.status.AgentStatus;
 import dev.policylayer.agent.metrics.AgentMetrics;
 import dev.policylayer.engine.PolicyEngine;
 import dev.policylayer.engine.load.PolicyLoadException;
@@ -36,6 +37,7 @@ final class ReloadReporter implements LivePolicy.Listener {
     public void applied(PolicyEngine previous, PolicyEngine next) {
         if (what.equals("policy")) {
             metrics.policyInForce(next, true);
+            AgentStatus.policy(next);
         }
         AgentLog.info(what + " reloaded from " + next.policy().source() + " (" + next.policy().ruleCount()
                 + " rules, sha256 " + next.policy().hash().substring(0, 12) + ")");

@@ -120,10 +120,17 @@ public final class SdkBridge {
         return invoke(reactor().doFinally, mono, signal);
     }
 
-    /** A mono of {@code stage}'s value, mapped by {@code next} to the mono to emit. */
+    /**
+     * A mono of {@code stage}'s value, mapped by {@code next} to the mono to emit. {@code next} runs on Reactor's
+     * bounded-elastic pool, never on the thread that completed the stage (the agent's few Redis or approval threads):
+     * a server with {@code immediateExecution} runs its tool right there, and one slow tool would hold up every
+     * decision waiting behind it.
+     */
     public Object fromStage(CompletionStage<?> stage, Function<Object, Object> next) {
         Reactor r = reactor();
-        return invoke(r.flatMap, invoke(r.fromCompletionStage, null, stage), next);
+        Object decided = invoke(r.publishOn, invoke(r.fromCompletionStage, null, stage), invoke(r.boundedElastic,
+                null));
+        return invoke(r.flatMap, decided, next);
     }
 
     /** Subscribes to {@code mono} (fire and forget), with failures to {@code onError}. */
@@ -219,6 +226,7 @@ public final class SdkBridge {
         final Method doOnCancel;
         final Method doFinally;
         final Method subscribeOn;
+        final Method publishOn;
         final Method boundedElastic;
         final Method subscribe;
         final Method toFuture;
@@ -237,6 +245,8 @@ public final class SdkBridge {
             doFinally = method(mono, "doFinally", Consumer.class);
             ClassLoader reactorLoader = mono.getClassLoader();
             subscribeOn = method(mono, "subscribeOn", ReflectiveCalls.type("reactor.core.scheduler.Scheduler",
+                    reactorLoader));
+            publishOn = method(mono, "publishOn", ReflectiveCalls.type("reactor.core.scheduler.Scheduler",
                     reactorLoader));
             boundedElastic = method(ReflectiveCalls.type("reactor.core.scheduler.Schedulers", reactorLoader),
                     "boundedElastic");
