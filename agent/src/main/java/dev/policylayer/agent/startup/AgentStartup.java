@@ -77,6 +77,10 @@ public final class AgentStartup {
                 return;
             }
             AgentStatus.running();
+            // The agent's Byte Buddy (relocated, so this is its own property, not the app's) would probe
+            // sun.misc.Unsafe, which JDK 24 and later warn about in the app's stderr (JEP 471); the agent needs none
+            // of what it offers (advice is inlined; the bootstrap classes are appended, not injected).
+            System.setProperty(net.bytebuddy.dynamic.loading.ClassInjector.UsingUnsafe.SAFE_PROPERTY, "true");
             boolean failOpen = options.fail() == AgentOptions.FailMode.OPEN;
             CallerIdentity identity = options.identity();
             Integrations integrations = Integrations.standard(identity.fromRequest());

@@ -1,8 +1,11 @@
 package dev.policylayer.engine.counter;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Field;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import sun.misc.Unsafe;
 
 /**
@@ -11,15 +14,22 @@ import sun.misc.Unsafe;
  * itself, so it is atomic between threads and between processes that map the same file (lock cmpxchg / lock xadd
  * on x86; LSE or LL/SC pairs on ARM).
  *
- * <p>Through {@code sun.misc.Unsafe} (module {@code jdk.unsupported}, which exports and opens it to everyone: no JDK
- * internal is opened for it) at the buffer's address. The counting code makes some twenty accesses a call; a
- * {@code VarHandle} over the buffer checks bounds, alignment and liveness on each, which measured half as dear again
- * as the whole increment. Offsets are computed from a header that was checked against the buffer's size, so every
- * access stays inside it; the buffer is held here, so its memory lives as long as this object.
+ * <p>On JDK 17 to 22 through {@code sun.misc.Unsafe} (module {@code jdk.unsupported}, which exports and opens it to
+ * everyone: no JDK internal is opened for it) at the buffer's address. The counting code makes some twenty accesses
+ * a call; a {@code VarHandle} over the buffer checks bounds, alignment and liveness on each, which measured half as
+ * dear again as the whole increment. Offsets are computed from a header that was checked against the buffer's size,
+ * so every access stays inside it; the buffer is held here, so its memory lives as long as this object.
+ *
+ * <p>From JDK 23 on, {@code Unsafe}'s memory access is terminally deprecated (JEP 471): JDK 24 and later print a
+ * warning into the application's stderr on its first use, and a later JDK refuses it. There the words go through a
+ * {@link VarHandle} over the buffer. The choice is a constant, so the JIT keeps one path and drops the other.
  */
 final class Memory {
-    private static final Unsafe UNSAFE = unsafe();
-    private static final long ADDRESS = addressField();
+    private static final boolean RAW = Runtime.version().feature() < 23;
+    private static final Unsafe UNSAFE = RAW ? unsafe() : null;
+    private static final long ADDRESS = RAW ? addressField() : -1;
+    private static final VarHandle WORDS = MethodHandles.byteBufferViewVarHandle(long[].class,
+            ByteOrder.nativeOrder());
 
     private final ByteBuffer buffer;
     private final long base;
@@ -30,8 +40,8 @@ final class Memory {
             throw new IllegalArgumentException("counter memory must be direct or mapped");
         }
         this.buffer = buffer;
-        this.base = UNSAFE.getLong(buffer, ADDRESS);
-        if ((base & (Long.BYTES - 1)) != 0) {
+        this.base = RAW ? UNSAFE.getLong(buffer, ADDRESS) : 0;
+        if (RAW && (base & (Long.BYTES - 1)) != 0) {
             throw new IllegalArgumentException("counter memory must start 8-byte aligned");
         }
     }
@@ -50,20 +60,26 @@ final class Memory {
     }
 
     long read(long offset) {
-        return UNSAFE.getLongVolatile(null, base + offset);
+        return RAW ? UNSAFE.getLongVolatile(null, base + offset) : (long) WORDS.getVolatile(buffer, (int) offset);
     }
 
     boolean cas(long offset, long expected, long value) {
-        return UNSAFE.compareAndSwapLong(null, base + offset, expected, value);
+        return RAW ? UNSAFE.compareAndSwapLong(null, base + offset, expected, value)
+                : WORDS.compareAndSet(buffer, (int) offset, expected, value);
     }
 
     /** Adds and returns the new value. */
     long add(long offset, long delta) {
-        return UNSAFE.getAndAddLong(null, base + offset, delta) + delta;
+        return (RAW ? UNSAFE.getAndAddLong(null, base + offset, delta)
+                : (long) WORDS.getAndAdd(buffer, (int) offset, delta)) + delta;
     }
 
     void write(long offset, long value) {
-        UNSAFE.putLongVolatile(null, base + offset, value);
+        if (RAW) {
+            UNSAFE.putLongVolatile(null, base + offset, value);
+        } else {
+            WORDS.setVolatile(buffer, (int) offset, value);
+        }
     }
 
     /**
@@ -73,7 +89,12 @@ final class Memory {
      * interpreter would take the whole JVM down. After this store the page is writable (dirty) for the CAS.
      */
     void touch(long offset) {
-        UNSAFE.putOrderedLong(null, base + offset, 0L); // ordered: no fence, and never left out
+        // ordered (release): no fence, and never left out
+        if (RAW) {
+            UNSAFE.putOrderedLong(null, base + offset, 0L);
+        } else {
+            WORDS.setRelease(buffer, (int) offset, 0L);
+        }
     }
 
     /** Plain byte access, for key text (written before the slot is published, read after). */

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import com.sun.tools.attach.VirtualMachine;
 import dev.policylayer.it.fixture.Sdk;
 import dev.policylayer.it.harness.AgentJar;
 import dev.policylayer.it.harness.ForkedJvm;
@@ -37,8 +36,6 @@ import java.util.regex.Pattern;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -347,10 +344,7 @@ class ApprovalsTest {
              McpSyncClient client = HttpClients.client(url(server), "streamable", null)) {
             String id = id(call(client, "spend", Map.of("amount", 8)));
             String denyId = id(call(client, "spend", Map.of("amount", 80)));
-            VirtualMachine vm = VirtualMachine.attach(Long.toString(server.pid()));
-            String address = vm.startLocalManagementAgent();
-            vm.detach();
-            try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
+            try (JMXConnector connector = HttpClients.jmx(server)) {
                 MBeanServerConnection mbeans = connector.getMBeanServerConnection();
                 ObjectName approvals = new ObjectName("dev.policylayer:type=Approvals");
                 assertTrue(await(() -> {

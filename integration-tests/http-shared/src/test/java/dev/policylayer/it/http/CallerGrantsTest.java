@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.tools.attach.VirtualMachine;
 import static dev.policylayer.it.http.HttpClients.basic;
 import static dev.policylayer.it.http.HttpClients.bearer;
 import static dev.policylayer.it.http.HttpClients.call;
@@ -25,8 +24,6 @@ import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.TabularData;
 import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
@@ -287,10 +284,7 @@ class CallerGrantsTest {
 
     /** Every attribute of the agent's MBean, as {@code Name=value} lines. */
     private static String mbeanAttributes(ForkedJvm server) throws Exception {
-        VirtualMachine vm = VirtualMachine.attach(Long.toString(server.pid()));
-        String address = vm.startLocalManagementAgent();
-        vm.detach();
-        try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
+        try (JMXConnector connector = HttpClients.jmx(server)) {
             MBeanServerConnection mbeans = connector.getMBeanServerConnection();
             ObjectName agent = new ObjectName("dev.policylayer:type=Agent");
             for (long deadline = System.nanoTime() + 60_000_000_000L; !mbeans.isRegistered(agent); ) {

@@ -94,6 +94,20 @@ final class HttpClients {
         return client;
     }
 
+    /** A JMX connection to {@code server}'s platform MBean server, through the JDK's attach mechanism. */
+    static javax.management.remote.JMXConnector jmx(ForkedJvm server) throws Exception {
+        com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(Long.toString(
+                server.pid()));
+        String address;
+        try {
+            address = vm.startLocalManagementAgent();
+        } finally {
+            vm.detach();
+        }
+        return javax.management.remote.JMXConnectorFactory.connect(new javax.management.remote.JMXServiceURL(
+                address));
+    }
+
     static List<String> listed(McpSyncClient client) {
         List<String> names = new ArrayList<>();
         client.listTools().tools().forEach(tool -> names.add(tool.name()));
