@@ -73,7 +73,7 @@ final class CounterBlock {
 
     /** Enters an operation on the block; false when the block is dead or no longer this incarnation. */
     static boolean pin(Memory memory, long block, long incarnation) {
-        for (;;) {
+        for (int attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
             long owner = memory.read(block);
             long pins = owner & PIN_MASK;
             if ((owner >>> INCARNATION_SHIFT) != incarnation || pins >= DEAD - 1) {
@@ -82,6 +82,24 @@ final class CounterBlock {
             if (memory.cas(block, owner, owner + 1)) {
                 return true;
             }
+        }
+        throw new CasNeverSucceeds();
+    }
+
+    /**
+     * Compare-and-swap retries before a loop gives up. Each failure means another caller's swap succeeded, so under
+     * real contention a loop ends within a handful; one that fails this often is on memory that takes no writes (a
+     * file cut short under it: the faulting swap is skipped), and would otherwise spin forever.
+     */
+    static final int MAX_CAS_ATTEMPTS = 1 << 20;
+
+    /** A swap that never succeeds: the memory under it is gone; the store treats it as a fault. */
+    static final class CasNeverSucceeds extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        CasNeverSucceeds() {
+            super("a compare-and-swap on the counter memory never succeeds (" + MAX_CAS_ATTEMPTS + " attempts): the"
+                    + " memory takes no writes");
         }
     }
 

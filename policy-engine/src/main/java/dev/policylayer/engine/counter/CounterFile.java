@@ -19,8 +19,9 @@ import java.security.SecureRandom;
  * <ul>
  *   <li>A new file is written in full beside the real one (every block allocated: a full disk is found now, not as
  *       a fault in the middle of counting), laid out, and renamed into place: the path never holds half a table.</li>
- *   <li>A file whose header is not a table's (zeroed, another program's), that is shorter than its header says (cut
- *       short), or that is not the file its users recorded (replaced) is refused.</li>
+ *   <li>A file whose header is not a table's (zeroed, another program's), that is shorter than its header says or
+ *       has lost its end mark (cut short, even if grown back since), or that is not the file its users recorded
+ *       (replaced) is refused.</li>
  *   <li>A file that is missing or empty while its users recorded one (deleted or emptied while processes counted in
  *       it) is refused too: starting afresh would hand out again what was already counted. The operator confirms a
  *       reset with {@code java -jar policylayer.jar counters reset <file>} once those processes are stopped.</li>
@@ -80,6 +81,11 @@ final class CounterFile {
                     + " replaced): their counts would be lost. " + resetAdvice(path), null);
         }
         CounterTable table = CounterTable.attach(map(path, size), recovered, "counter file " + path);
+        if (!table.endIntact()) {
+            // Cut short after the size check above: the map grew it back with zeros, so its counters are gone.
+            throw new CounterStoreOpenException("counter file " + path + " was cut short (its end is gone, though it"
+                    + " is full size again); its counts are lost. " + resetAdvice(path), null);
+        }
         if (alone) {
             table.clearPins(); // only a dead process's pins can be left
         }
@@ -87,7 +93,7 @@ final class CounterFile {
             record.identity(identity);
         }
         BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-        return new Opened(table, attributes.fileKey(), attributes.size());
+        return new Opened(table, attributes.fileKey(), size); // the size mapped: a later cut must show as shorter
     }
 
     static String resetAdvice(Path path) {
@@ -121,7 +127,7 @@ final class CounterFile {
                 Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING);
             }
             BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-            return new Opened(table, attributes.fileKey(), attributes.size());
+            return new Opened(table, attributes.fileKey(), bytes);
         } catch (IOException | RuntimeException failed) {
             Files.deleteIfExists(temp);
             throw new CounterStoreOpenException("cannot create counter file " + path + " (" + failed.getMessage()
@@ -147,7 +153,12 @@ final class CounterFile {
         }
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             Memory memory = new Memory(channel.map(FileChannel.MapMode.READ_ONLY, 0, size));
-            return CounterTable.attach(memory, pid -> { }, "counter file " + path);
+            CounterTable table = CounterTable.attach(memory, pid -> { }, "counter file " + path);
+            if (!table.endIntact()) {
+                throw new CounterStoreOpenException("counter file " + path + " was cut short; its counts are lost",
+                        null);
+            }
+            return table;
         }
     }
 }

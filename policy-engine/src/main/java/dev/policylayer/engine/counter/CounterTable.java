@@ -13,7 +13,13 @@ import java.util.function.Consumer;
  *   header (4096 bytes): magic | layout | slot count | identity (random) | cold lock | live count | max keys
  *   slot (256 bytes):    state | key hash (2 words) | {@link CounterBlock} (owner, spec, 17 cells) | key length |
  *                        the key's first 56 bytes (UTF-8, for listing) | scratch
+ *   end (8 bytes):       {@link #END_MARK}
  * </pre>
+ *
+ * <p>The end mark is the file's last word, and none of its bytes is zero: a file cut short loses it, and keeps it
+ * lost when it grows back (with zeros: another process's {@code FileChannel.map} grows a file shorter than it
+ * maps, so a cut landing between an opener's size check and its map comes back full size, header intact, counters
+ * gone). A table without it is not trusted.
  *
  * <p>Slots are 256 bytes and the header one page, so no slot straddles two pages: every write to a slot is
  * preceded by a guarded store to its scratch word ({@link Memory#touch}), so that a page the kernel refuses to
@@ -34,6 +40,7 @@ final class CounterTable {
     static final int SLOT_BYTES = SLOT_WORDS * Long.BYTES;
     static final long MAGIC = 0x504C_434E_5452_3032L; // "PLCNTR02"
     static final long LAYOUT = ((long) SLOT_BYTES << 32) | ((long) CounterBlock.RING << 16) | 2;
+    static final long END_MARK = 0x504C_434E_5445_4E44L; // "PLCNTEND": no byte is zero
 
     private static final long MAGIC_AT = 0;
     private static final long LAYOUT_AT = 8;
@@ -60,6 +67,7 @@ final class CounterTable {
 
     private final Memory memory;
     private final int slots;
+    private final long endAt;
     private final int maxKeys;
     private final long identity;
     private final ColdLock lock;
@@ -67,6 +75,7 @@ final class CounterTable {
     private CounterTable(Memory memory, int slots, int maxKeys, long identity, ColdLock.Recovered recovered) {
         this.memory = memory;
         this.slots = slots;
+        this.endAt = bytesFor(slots) - Long.BYTES;
         this.maxKeys = maxKeys;
         this.identity = identity;
         this.lock = new ColdLock(memory, LOCK_AT, HEADER_SCRATCH_AT, recovered);
@@ -78,7 +87,7 @@ final class CounterTable {
     }
 
     static long bytesFor(int slots) {
-        return HEADER_BYTES + (long) slots * SLOT_BYTES;
+        return HEADER_BYTES + (long) slots * SLOT_BYTES + Long.BYTES; // + the end mark
     }
 
     /** Lays out a new table in zeroed memory; the magic is written last, so a half-made table is never taken. */
@@ -88,6 +97,7 @@ final class CounterTable {
         memory.write(SLOTS_AT, slots);
         memory.write(IDENTITY_AT, identity);
         memory.write(MAX_KEYS_AT, maxKeys);
+        memory.write(bytesFor(slots) - Long.BYTES, END_MARK);
         memory.write(MAGIC_AT, MAGIC);
         return new CounterTable(memory, slots, maxKeys, identity, recovered);
     }
@@ -137,6 +147,11 @@ final class CounterTable {
     boolean headerIntact() {
         return memory.read(MAGIC_AT) == MAGIC && memory.read(LAYOUT_AT) == LAYOUT
                 && memory.read(IDENTITY_AT) == identity && memory.read(SLOTS_AT) == slots;
+    }
+
+    /** Whether the table's last word is still there: a file cut short (even if grown back since) lost it. */
+    boolean endIntact() {
+        return memory.read(endAt) == END_MARK;
     }
 
     long live() {

@@ -163,9 +163,11 @@ public final class OffHeapCounterStore implements CounterStore {
                 }
                 try {
                     long cells = CounterBlock.cells(slot.block);
-                    return spec.algorithm() == Algorithm.SLIDING
+                    Acquisition acquisition = spec.algorithm() == Algorithm.SLIDING
                             ? SlidingWindow.acquire(memory, cells, spec, amount, clock, slot.grants)
                             : FixedWindow.acquire(memory, cells, spec, amount, clock, slot.grants);
+                    String why = broken; // found broken meanwhile (by any thread): what was read may be gone
+                    return why == null ? acquisition : Acquisition.failed(why);
                 } finally {
                     CounterBlock.unpin(memory, slot.block);
                 }
@@ -178,6 +180,11 @@ public final class OffHeapCounterStore implements CounterStore {
         } catch (Throwable e) {
             // A fault on the mapping (a file cut short under us) surfaces as an InternalError: say what happened.
             String why = file != null ? checkFile() : null;
+            if (why == null && file != null && (e instanceof InternalError
+                    || e instanceof CounterBlock.CasNeverSucceeds)) {
+                broke("faulted while in use (" + e.getMessage() + ")"); // whatever it read may not have been there
+                why = broken;
+            }
             return Acquisition.failed(why != null ? why : "the " + where + " cannot count: " + e);
         } finally {
             inFlight.decrement();
@@ -332,6 +339,8 @@ public final class OffHeapCounterStore implements CounterStore {
                 broke("was cut short while in use");
             } else if (!table.headerIntact()) {
                 broke("was overwritten while in use (its header is no longer a counter table's)");
+            } else if (!table.endIntact()) {
+                broke("was cut short while in use (and grown back: its counters are gone)");
             } else if (!Files.isWritable(file)) {
                 broke("was made read-only (or immutable) while in use");
             }

@@ -110,7 +110,7 @@ final class SlidingWindow {
     }
 
     private static int add(Memory memory, long slot, long epoch, long amount) {
-        for (;;) {
+        for (int attempt = 0; attempt < CounterBlock.MAX_CAS_ATTEMPTS; attempt++) {
             long cell = memory.read(slot);
             long delta = Cell.delta(cell, epoch);
             if (delta > 0 && delta <= FUTURE_TOLERANCE) {
@@ -125,11 +125,13 @@ final class SlidingWindow {
                 return ADDED;
             }
         }
+        throw new CounterBlock.CasNeverSucceeds();
     }
 
     /** Takes back up to {@code amount} from bucket {@code epoch}, if the slot still holds that bucket. */
     static void subtract(Memory memory, long slot, long epoch, long amount) {
-        for (;;) {
+        // bounded as every swap loop here; a refund that cannot be written is lost, the safe side
+        for (int attempt = 0; attempt < CounterBlock.MAX_CAS_ATTEMPTS; attempt++) {
             long cell = memory.read(slot);
             if (Cell.delta(cell, epoch) != 0) {
                 return;

@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Never more than max, whatever happens to the shared file: three JVMs of four threads each hammer one
  * {@code max 3000} limit; once some hundreds are admitted the file is damaged under them (overwritten with zeros or
- * garbage in place, cut in half, emptied, deleted, made read-only), and a fourth JVM is started after the damage.
- * The admissions every JVM counted add up to at most 3000; undamaged, to exactly 3000.
+ * garbage in place, cut in half, cut and grown back, emptied, deleted, made read-only), and a fourth JVM is started
+ * after the damage. The admissions every JVM counted add up to at most 3000; undamaged, to exactly 3000.
  */
 class DamagedCounterFileTest {
     static final long MAX = 3000;
@@ -35,7 +35,8 @@ class DamagedCounterFileTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"none", "zeroed", "garbage", "cut-in-half", "emptied", "deleted", "read-only"})
+    @ValueSource(strings = {"none", "zeroed", "garbage", "cut-in-half", "cut-and-grown-back", "emptied", "deleted",
+        "read-only"})
     void neverMoreThanMax(String damage) throws Exception {
         Path file = dir.resolve("counters.dat");
         List<Process> hammers = new ArrayList<>();
@@ -104,6 +105,14 @@ class DamagedCounterFileTest {
             case "cut-in-half" -> {
                 try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
                     raf.setLength(size / 2);
+                }
+            }
+            case "cut-and-grown-back" -> {
+                // What FileChannel.map does to a file shorter than it maps: a process that checked the size before
+                // the cut and maps after it grows the file back, header intact, counters zeros.
+                try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+                    raf.setLength(size / 2);
+                    raf.setLength(size);
                 }
             }
             case "emptied" -> {
