@@ -194,18 +194,17 @@ public final class AgentStartup {
         private final AgentMetrics metrics;
         private final PolicyInForce policies;
         private final Callers callers;
-
         private final Approvals approvals;
 
         Starter(Settings settings, AgentOptions options, Integrations integrations, AgentMetrics metrics,
                 PolicyInForce policies, Callers callers, Approvals approvals) {
-            this.approvals = approvals;
             this.settings = settings;
             this.options = options;
             this.integrations = integrations;
             this.metrics = metrics;
             this.policies = policies;
             this.callers = callers;
+            this.approvals = approvals;
         }
 
         @Override
