@@ -37,8 +37,8 @@ class CounterFileFailuresTest {
             assertTrue(limited.denied() && limited.text().contains("cannot be counted")
                     && limited.text().contains("not a counter file"), limited.toString());
             assertEquals(new ToolResult(false, "echo: hi"), server.call("echo", "{\"text\":\"hi\"}"));
-            assertTrue(server.jvm().stderrLines().stream().anyMatch(l -> l.contains("counters could not be opened at "
-                    + counters)), server.jvm().describe());
+            assertTrue(server.jvm().stderrLines().stream().anyMatch(l -> l.contains("counters could not be opened (shared file "
+                    + counters + ")")), server.jvm().describe());
         }
     }
 
