@@ -25,10 +25,14 @@ public final class Webhook {
     private static final JsonFactory JSON = JsonFactory.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
     private final URI target;
+    /** The target as logs name it: without user info or query, where a receiver's secret may sit. */
+    private final String shown;
     private final HttpClient client;
 
     public Webhook(URI target) {
         this.target = target;
+        this.shown = target.getScheme() + "://" + target.getHost() + (target.getPort() < 0 ? "" : ":"
+                + target.getPort()) + (target.getRawPath() == null ? "" : target.getRawPath());
         this.client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     }
 
@@ -46,14 +50,14 @@ public final class Webhook {
             client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
                 if (failure != null) {
                     AgentLog.errorOnce("webhook-" + failure.getClass().getName(), "the approval webhook "
-                            + target + " could not be called; approvals still work without it", failure);
+                            + shown + " could not be called; approvals still work without it", failure);
                 } else if (response.statusCode() / 100 != 2) {
-                    AgentLog.warnOnce("webhook-status-" + response.statusCode(), "the approval webhook " + target
+                    AgentLog.warnOnce("webhook-status-" + response.statusCode(), "the approval webhook " + shown
                             + " answered HTTP " + response.statusCode() + "; approvals still work without it");
                 }
             });
         } catch (RuntimeException refused) {
-            AgentLog.errorOnce("webhook-" + refused.getClass().getName(), "the approval webhook " + target
+            AgentLog.errorOnce("webhook-" + refused.getClass().getName(), "the approval webhook " + shown
                     + " could not be called", refused);
         }
     }

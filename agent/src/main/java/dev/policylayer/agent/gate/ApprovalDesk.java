@@ -102,8 +102,8 @@ public final class ApprovalDesk {
                         try {
                             approvals.approve(pending.approvalId(), 1, spec.validFor(), "the client's user (MCP"
                                     + " elicitation), grant " + Quoted.name(call.grant()));
-                        } catch (ApprovalStoreException notNow) {
-                            // an operator decided meanwhile: the engine's second look says how
+                        } catch (ApprovalStoreException | RuntimeException notNow) {
+                            // an operator decided meanwhile, or the store failed: the engine's second look says how
                         }
                         decideAgain(engine, call, pending, decided);
                     } else {
@@ -125,6 +125,16 @@ public final class ApprovalDesk {
 
             @Override
             public void run() {
+                try {
+                    look();
+                } catch (RuntimeException | Error failed) {
+                    // never leave the held call waiting on a look that died: it is denied, saying so
+                    decided.complete(denied(pending, "its approval could not be waited for ("
+                            + failed.getClass().getSimpleName() + ")"));
+                }
+            }
+
+            private void look() {
                 if (decided.isDone()) {
                     return;
                 }
@@ -164,7 +174,15 @@ public final class ApprovalDesk {
     /** Decides the call again: it runs only if the engine now takes a use of its approval. */
     private static void decideAgain(PolicyEngine engine, ToolCall call, Decision pending,
                                     CompletableFuture<Decision> decided) {
-        engine.decideAsync(call).whenComplete((decision, failure) -> decided.complete(failure != null
+        CompletionStage<Decision> again;
+        try {
+            again = engine.decideAsync(call);
+        } catch (RuntimeException | Error failed) {
+            decided.complete(denied(pending, "it could not be decided again (" + failed.getClass().getSimpleName()
+                    + ")"));
+            return;
+        }
+        again.whenComplete((decision, failure) -> decided.complete(failure != null
                 ? denied(pending, "it could not be decided again (" + failure.getClass().getSimpleName() + ")")
                 : decision.verdict() == Verdict.APPROVAL_REQUIRED ? denied(pending, "its approval is still pending")
                 : decision));
